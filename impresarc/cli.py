@@ -1,0 +1,81 @@
+"""The `impresarc` command line.
+
+Heavy libraries (Prefect, dbt, GX, lifelines) are imported inside the commands that use them so
+that `impresarc --help` and light commands start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from impresarc import settings
+
+app = typer.Typer(
+    help="IMPRESARC clinical data warehouse: synthesize, harmonize, validate, analyse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main() -> None:
+    settings.apply_offline_env()
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write centers/ and truth/ into.")],
+    patients: Annotated[int, typer.Option(min=6, help="Cohort size.")] = 272,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 20250101,
+) -> None:
+    """Write a synthetic six-center cohort: per-center extracts plus the planted truth."""
+    from impresarc.synth import generate
+
+    summary = generate(out, patients=patients, seed=seed)
+    typer.echo(f"wrote {summary.n_patients} patients to {out}")
+
+
+@app.command()
+def run(
+    extracts: Annotated[
+        Path, typer.Option(help="Folder with one sub-folder per center (or holding centers/).")
+    ],
+    warehouse: Annotated[
+        Path, typer.Option(help="Published DuckDB file for analysts.")
+    ] = settings.DEFAULT_WAREHOUSE,
+    allow_partial: Annotated[
+        bool, typer.Option(help="Exit 0 even when some centers failed to load.")
+    ] = False,
+) -> None:
+    """Load, harmonize, validate, analyse, report and publish one run."""
+    from flows.run import run_pipeline
+
+    result = run_pipeline(extracts=extracts, warehouse=warehouse, allow_partial=allow_partial)
+    typer.echo(result.summary_text())
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Demo folder.")] = settings.DEFAULT_DEMO_DIR,
+    patients: Annotated[int, typer.Option(min=6, help="Cohort size.")] = 272,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 20250101,
+) -> None:
+    """Synthesize the default cohort into ./demo/, run the pipeline, print a summary."""
+    from flows.run import run_pipeline
+    from impresarc.synth import generate
+
+    generate(out, patients=patients, seed=seed)
+    result = run_pipeline(
+        extracts=out / "centers", warehouse=out / "warehouse" / "impresarc.duckdb"
+    )
+    typer.echo(result.summary_text())
+    raise typer.Exit(result.exit_code)
+
+
+if __name__ == "__main__":
+    app()
