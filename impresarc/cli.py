@@ -77,5 +77,58 @@ def demo(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SQL statement, run read-only.")],
+    warehouse: Annotated[Path, typer.Option(help="Published warehouse.")] = (
+        settings.DEFAULT_WAREHOUSE
+    ),
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run one query on the published warehouse, read-only."""
+    from impresarc.access import run_query
+
+    run_query(warehouse, query, "csv" if csv else "table")
+
+
+@app.command()
+def shell(
+    warehouse: Annotated[Path, typer.Option(help="Published warehouse.")] = (
+        settings.DEFAULT_WAREHOUSE
+    ),
+) -> None:
+    """Open an interactive read-only SQL prompt on the published warehouse."""
+    from impresarc.access import interactive_shell
+
+    interactive_shell(warehouse)
+
+
+@app.command()
+def status(
+    warehouse: Annotated[Path, typer.Option(help="Published warehouse.")] = (
+        settings.DEFAULT_WAREHOUSE
+    ),
+    limit: Annotated[int, typer.Option(help="How many runs to show.")] = 10,
+) -> None:
+    """Show the last runs: when, which extracts, which centers loaded, where the reports are."""
+    from impresarc.access import run_status
+
+    typer.echo(run_status(warehouse, limit))
+
+
+@app.command()
+def serve(
+    extracts: Annotated[Path, typer.Option(help="Folder with one sub-folder per center.")],
+    cron: Annotated[str, typer.Option(help="Cron schedule, e.g. '0 2 * * *'.")] = "0 2 * * *",
+    warehouse: Annotated[Path, typer.Option(help="Published warehouse.")] = (
+        settings.DEFAULT_WAREHOUSE
+    ),
+) -> None:
+    """Serve the run flow as a Prefect deployment on a cron schedule (needs PREFECT_API_URL)."""
+    from flows.deploy import serve_deployment
+
+    serve_deployment(extracts, warehouse, cron)
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,97 @@
+"""The run flow: load → dbt build → validate → analyse → report → publish.
+
+`run_pipeline` is the entry point of `impresarc run` and `impresarc demo`; `impresarc_run` is
+the Prefect flow that `impresarc serve` deploys on a schedule.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from impresarc import settings
+
+
+@dataclass
+class RunResult:
+    """What a run did, for the terminal summary and the exit code."""
+
+    run_id: str
+    warehouse: Path
+    reports_dir: Path
+    centers_loaded: list[str] = field(default_factory=list)
+    centers_failed: dict[str, str] = field(default_factory=dict)
+    n_analysed: int = 0
+    n_excluded: int = 0
+    headline: dict[str, float] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    report: Path | None = None
+    quality_index: Path | None = None
+    allow_partial: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.centers_failed and not self.allow_partial else 0
+
+    def summary_text(self) -> str:
+        lines = [f"run {self.run_id}"]
+        lines.append(f"  centers loaded: {', '.join(self.centers_loaded) or 'none'}")
+        for center, why in self.centers_failed.items():
+            lines.append(f"  center FAILED: {center}: {why}")
+        lines.append(f"  patients analysed: {self.n_analysed}, excluded: {self.n_excluded}")
+        for name, value in self.headline.items():
+            lines.append(f"  {name}: {value}")
+        lines.append(f"  warehouse: {self.warehouse}")
+        if self.report:
+            lines.append(f"  study report: {self.report}")
+        if self.quality_index:
+            lines.append(f"  quality reports: {self.quality_index}")
+        timings = ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items())
+        lines.append(f"  stages: {timings}")
+        return "\n".join(lines)
+
+
+def new_run_id() -> str:
+    """Sortable, unique run id: UTC timestamp plus a random suffix."""
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+
+
+def pseudonym_key() -> str:
+    """The pseudonymisation key: environment, else a key file named by env, else the demo key."""
+    key = os.environ.get("IMPRESARC_PSEUDONYM_KEY")
+    key_file = os.environ.get("IMPRESARC_PSEUDONYM_KEY_FILE")
+    if not key and key_file:
+        key = Path(key_file).read_text(encoding="utf-8").strip()
+    if not key:
+        from flows.dbt_build import DEMO_PSEUDONYM_KEY
+
+        key = DEMO_PSEUDONYM_KEY
+    return key
+
+
+def run_pipeline(
+    extracts: Path,
+    warehouse: Path = settings.DEFAULT_WAREHOUSE,
+    allow_partial: bool = False,
+    keep_snapshots: int = 5,
+    wait_seconds: float = 0.0,
+) -> RunResult:
+    """Run the whole pipeline once under the warehouse's run lock."""
+    settings.apply_offline_env()
+    from flows.lock import run_lock
+    from flows.paths import RunPaths
+
+    paths = RunPaths(warehouse.resolve())
+    paths.ensure()
+    with run_lock(paths.lock_file, wait_seconds=wait_seconds):
+        from flows.flow import impresarc_run
+
+        return impresarc_run(
+            extracts=str(extracts.resolve()),
+            warehouse=str(paths.warehouse),
+            allow_partial=allow_partial,
+            keep_snapshots=keep_snapshots,
+        )

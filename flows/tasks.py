@@ -1,0 +1,97 @@
+"""The Prefect tasks of a run: thin, typed wrappers around the libraries that do the work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from flows.dbt_build import DbtResult, run_dbt
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def load_center_task(con: duckdb.DuckDBPyConnection, spec, center_dir: Path, run_id: str):
+    """Load one center's extract files into its raw schema."""
+    from flows.ingest import load_center
+
+    cursor = con.cursor()
+    try:
+        return load_center(cursor, spec, center_dir, run_id)
+    finally:
+        cursor.close()
+
+
+@task(cache_policy=NO_CACHE)
+def dbt_build_task(build_db: Path, pseudonym_key: str) -> DbtResult:
+    """Seed, build and test the dbt project on the build database."""
+    return run_dbt(["build"], build_db, pseudonym_key)
+
+
+@task(cache_policy=NO_CACHE)
+def dbt_docs_task(build_db: Path, pseudonym_key: str, out_dir: Path) -> Path:
+    """Generate the dbt docs site and copy it among the run's outputs."""
+    import shutil
+
+    from impresarc import settings
+
+    run_dbt(["docs", "generate"], build_db, pseudonym_key)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("index.html", "manifest.json", "catalog.json"):
+        shutil.copy2(settings.DBT_PROJECT_DIR / "target" / name, out_dir / name)
+    return out_dir / "index.html"
+
+
+@task(cache_policy=NO_CACHE)
+def validate_task(build_db: Path, run_id: str, out_dir: Path):
+    """Run the Great Expectations checks per center and record their results."""
+    from impresarc.quality.runner import run_quality_checks
+
+    return run_quality_checks(build_db, run_id, out_dir)
+
+
+@task(cache_policy=NO_CACHE)
+def analyse_task(build_db: Path, out_dir: Path) -> dict:
+    """Compute the study's statistics from the marts and store them in schema analysis."""
+    from analysis.tables import compute_all, write_csvs, write_tables
+
+    con = duckdb.connect(str(build_db))
+    try:
+        dataset = con.execute("select * from marts.analysis_dataset").df()
+        adverse_events = con.execute("select * from marts.adverse_events").df()
+        tables = compute_all(dataset, adverse_events)
+        write_tables(con, tables)
+    finally:
+        con.close()
+    write_csvs(out_dir / "tables", tables)
+    return tables
+
+
+@task(cache_policy=NO_CACHE)
+def report_task(build_db: Path, tables: dict, run_id: str, out_dir: Path) -> Path:
+    """Render the self-contained HTML study report."""
+    from analysis.report import render_report
+
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        data_cut = {
+            "run_id": run_id,
+            "exclusions": con.execute("select * from marts.exclusions").df(),
+            "loads": con.execute(
+                "select center_id, file_name, sha256, rows_loaded from ops.loads "
+                "where run_id = ? or status = 'loaded'",
+                [run_id],
+            ).df(),
+        }
+    finally:
+        con.close()
+    return render_report(tables, data_cut, out_dir / "study_report.html")
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def publish_task(build_db: Path, warehouse: Path, run_id: str, keep: int):
+    """Swap in the analysts' warehouse atomically."""
+    from flows.publish import publish_warehouse
+
+    return publish_warehouse(build_db, warehouse, run_id, keep=keep)
