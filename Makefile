@@ -37,3 +37,6 @@ format: $(VENV_STAMP)
 
 clean:
 	rm -rf demo build .prefect dbt_project/target dbt_project/logs
+
+bench: $(VENV_STAMP)
+	.venv/bin/python bench/bench.py --sizes 272,27200,272000

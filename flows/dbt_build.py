@@ -6,6 +6,7 @@ of the process, which would hold the build database's single write lock through 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -33,10 +34,17 @@ class DbtResult:
     failures: list[str] = field(default_factory=list)
 
 
+def dbt_target_dir(build_db: Path) -> Path:
+    """dbt's target/ (manifest, partial parse, docs) for this build database."""
+    return build_db.parent / "dbt_target"
+
+
 def dbt_env(build_db: Path, pseudonym_key: str) -> dict[str, str]:
     """Environment of the dbt child: build database path and the pseudonymisation key."""
     env = dict(os.environ)
     env.update(
+        DBT_TARGET_PATH=str(dbt_target_dir(build_db).resolve()),
+        DBT_LOG_PATH=str((build_db.parent / "dbt_logs").resolve()),
         IMPRESARC_BUILD_DB=str(build_db.resolve()),
         IMPRESARC_PSEUDONYM_KEY=pseudonym_key,
         DBT_PROFILES_DIR=str(settings.DBT_PROJECT_DIR),
@@ -44,6 +52,16 @@ def dbt_env(build_db: Path, pseudonym_key: str) -> dict[str, str]:
         DO_NOT_TRACK="1",
     )
     return env
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL the dbt child if the run dies, so no orphan keeps the build DB locked."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def run_dbt(
@@ -70,15 +88,17 @@ def run_dbt(
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     started = time.perf_counter()
+    (dbt_target_dir(build_db) / "run_results.json").unlink(missing_ok=True)
     proc = subprocess.run(
         command,
+        preexec_fn=_die_with_parent,
         cwd=settings.DBT_PROJECT_DIR,
         env=dbt_env(build_db, pseudonym_key),
         capture_output=True,
         text=True,
     )
     result = DbtResult(" ".join(args), time.perf_counter() - started)
-    results_file = settings.DBT_PROJECT_DIR / "target" / "run_results.json"
+    results_file = dbt_target_dir(build_db) / "run_results.json"
     if results_file.exists():
         for node in json.loads(results_file.read_text()).get("results", []):
             status = str(node.get("status"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from flows.paths import RunPaths, resolve_extracts_dir
+from flows.progress import peak_rss_mb, say
 from flows.run import RunResult, new_run_id, pseudonym_key
 from flows.tasks import (
     analyse_task,
@@ -21,6 +24,8 @@ from flows.tasks import (
 )
 from impresarc import settings
 
+T = TypeVar("T")
+
 
 @flow(name="impresarc-run", log_prints=False)
 def impresarc_run(
@@ -30,77 +35,90 @@ def impresarc_run(
     keep_snapshots: int = 5,
 ) -> RunResult:
     """Load every center, harmonize, validate, analyse, report and publish."""
-    from flows import ingest
+    from flows.lock import run_lock
 
-    logger = get_run_logger()
     paths = RunPaths(Path(warehouse))
     paths.ensure()
+    with run_lock(paths.lock_file):
+        return _run_locked(paths, Path(extracts), allow_partial, keep_snapshots)
+
+
+def _run_locked(
+    paths: RunPaths, extracts: Path, allow_partial: bool, keep_snapshots: int
+) -> RunResult:
     run_id = new_run_id()
     key = pseudonym_key()
     reports = paths.reports_dir(run_id)
     reports.mkdir(parents=True, exist_ok=True)
     result = RunResult(run_id, paths.warehouse, reports, allow_partial=allow_partial)
-    extracts_dir = resolve_extracts_dir(Path(extracts))
+    say("run", f"{run_id}: extracts {extracts} -> {paths.warehouse}")
+    _timed(result, "load", lambda: _load_all(result, paths, resolve_extracts_dir(extracts)))
+    db = paths.build_db
+    try:
+        _timed(result, "dbt build", lambda: dbt_build_task(db, key))
+        _timed(result, "dbt docs", lambda: dbt_docs_task(db, key, reports / "dbt_docs"))
+        quality = _timed(result, "validate", lambda: validate_task(db, run_id, reports / "quality"))
+        result.quality_index = getattr(quality, "index_page", None)
+        tables = _timed(result, "analyse", lambda: analyse_task(db, reports))
+        result.report = _timed(result, "report", lambda: report_task(db, tables, run_id, reports))
+        _summarise(result, db)
+        _finish_run(db, run_id, "partial" if result.centers_failed else "succeeded")
+        _timed(result, "publish", lambda: publish_task(db, paths.warehouse, run_id, keep_snapshots))
+    except Exception as error:
+        say("run", f"FAILED: {error}")
+        _finish_run(db, run_id, "failed", str(error)[:2000])
+        raise
+    say("run", f"done in {sum(result.stage_seconds.values()):.1f}s")
+    return result
 
-    clock = time.perf_counter()
+
+def _timed(result: RunResult, stage: str, action: Callable[[], T]) -> T:
+    say(stage, "started")
+    started = time.perf_counter()
+    value = action()
+    result.stage_seconds[stage] = time.perf_counter() - started
+    result.stage_peak_rss_mb[stage] = peak_rss_mb()
+    say(stage, f"finished in {result.stage_seconds[stage]:.1f}s")
+    return value
+
+
+def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> None:
+    """Load every configured center concurrently; a failing center never stops the others."""
+    from flows import ingest
+
     specs = ingest.load_specs(settings.CENTER_SPECS_DIR)
     folder = ingest.check_extracts_folder(extracts_dir, specs)
     con = duckdb.connect(str(paths.build_db))
     try:
         ingest.ensure_ops_schema(con)
-        ingest.start_run(con, run_id, extracts_dir)
+        ingest.start_run(con, result.run_id, extracts_dir)
         for center_id, message in folder.problems.items():
             result.centers_failed[center_id] = message
-            logger.error("center %s: %s", center_id, message)
+            say("load", f"{center_id}: FAILED {message}")
         futures = {
-            center_id: load_center_task.submit(
-                con, specs[center_id], folder.center_dirs[center_id], run_id
-            )
-            for center_id in folder.center_dirs
+            center_id: load_center_task.submit(con, specs[center_id], center_dir, result.run_id)
+            for center_id, center_dir in folder.center_dirs.items()
         }
         for center_id, future in futures.items():
             outcome = future.result(raise_on_failure=False)
             if isinstance(outcome, BaseException) or not outcome.ok:
                 result.centers_failed[center_id] = str(getattr(outcome, "message", outcome))
-                logger.error(
-                    "center %s failed to load: %s", center_id, result.centers_failed[center_id]
-                )
+                say("load", f"{center_id}: FAILED {result.centers_failed[center_id]}")
             else:
                 result.centers_loaded.append(center_id)
-                logger.info("center %s: %s", center_id, outcome.message)
+                say("load", f"{center_id}: {outcome.message}")
     finally:
         con.close()
-    result.stage_seconds["load"] = time.perf_counter() - clock
 
-    _timed(result, "dbt build", lambda: dbt_build_task(paths.build_db, key))
-    _timed(result, "dbt docs", lambda: dbt_docs_task(paths.build_db, key, reports / "dbt_docs"))
-    quality = _timed(
-        result, "validate", lambda: validate_task(paths.build_db, run_id, reports / "quality")
-    )
-    result.quality_index = getattr(quality, "index_page", None)
-    tables = _timed(result, "analyse", lambda: analyse_task(paths.build_db, reports))
-    result.report = _timed(
-        result, "report", lambda: report_task(paths.build_db, tables, run_id, reports)
-    )
-    _timed(
-        result,
-        "publish",
-        lambda: publish_task(paths.build_db, paths.warehouse, run_id, keep_snapshots),
-    )
-    _summarise(result, paths.build_db)
-    con = duckdb.connect(str(paths.build_db))
+
+def _finish_run(build_db: Path, run_id: str, status: str, message: str = "") -> None:
+    from flows import ingest
+
+    con = duckdb.connect(str(build_db))
     try:
-        ingest.finish_run(con, run_id, "failed" if result.centers_failed else "succeeded")
+        ingest.finish_run(con, run_id, status, message)
     finally:
         con.close()
-    return result
-
-
-def _timed(result: RunResult, stage: str, action):
-    started = time.perf_counter()
-    value = action()
-    result.stage_seconds[stage] = time.perf_counter() - started
-    return value
 
 
 def _summarise(result: RunResult, build_db: Path) -> None:
@@ -110,12 +128,13 @@ def _summarise(result: RunResult, build_db: Path) -> None:
         result.n_excluded = con.execute("select count(*) from marts.exclusions").fetchone()[0]
         rows = con.execute(
             "select metric, estimate from analysis.response_rates "
-            "where group_var = 'overall' and bor_variant = 'unconfirmed'"
+            "where group_var = 'overall' and bor_variant = 'unconfirmed' order by metric desc"
         ).fetchall()
         for metric, estimate in rows:
             result.headline[metric] = f"{100 * estimate:.1f} %"
         for endpoint, median in con.execute(
-            "select endpoint, median_months from analysis.km_estimates where group_var = 'overall'"
+            "select endpoint, median_months from analysis.km_estimates "
+            "where group_var = 'overall' order by endpoint desc"
         ).fetchall():
             result.headline[f"median {endpoint}"] = f"{median:.1f} months"
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,11 @@ from pathlib import Path
 
 class RunLockedError(RuntimeError):
     """Another run holds the warehouse's lock."""
+
+
+# Locks this process already holds: the CLI takes the lock before Prefect starts (so a second
+# run is refused at once), and the flow takes it again for served deployments.
+_HELD: set[tuple[Path, int]] = set()
 
 
 @contextmanager
@@ -29,6 +35,10 @@ def run_lock(lock_file: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         How long to wait for a running run to finish before refusing; 0 refuses at once.
     """
     lock_file.parent.mkdir(parents=True, exist_ok=True)
+    holder_key = (lock_file.resolve(), threading.get_ident())
+    if holder_key in _HELD:
+        yield
+        return
     handle = lock_file.open("a+")
     deadline = time.monotonic() + wait_seconds
     try:
@@ -49,6 +59,10 @@ def run_lock(lock_file: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
         handle.flush()
-        yield
+        _HELD.add(holder_key)
+        try:
+            yield
+        finally:
+            _HELD.discard(holder_key)
     finally:
         handle.close()

@@ -28,6 +28,7 @@ class RunResult:
     n_excluded: int = 0
     headline: dict[str, float] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_peak_rss_mb: dict[str, float] = field(default_factory=dict)
     report: Path | None = None
     quality_index: Path | None = None
     allow_partial: bool = False
@@ -35,6 +36,24 @@ class RunResult:
     @property
     def exit_code(self) -> int:
         return 1 if self.centers_failed and not self.allow_partial else 0
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict of the run (for `--summary-json` and the benchmark)."""
+        return {
+            "run_id": self.run_id,
+            "warehouse": str(self.warehouse),
+            "reports_dir": str(self.reports_dir),
+            "centers_loaded": self.centers_loaded,
+            "centers_failed": self.centers_failed,
+            "n_analysed": self.n_analysed,
+            "n_excluded": self.n_excluded,
+            "headline": self.headline,
+            "stage_seconds": self.stage_seconds,
+            "stage_peak_rss_mb": self.stage_peak_rss_mb,
+            "report": str(self.report) if self.report else None,
+            "quality_index": str(self.quality_index) if self.quality_index else None,
+            "exit_code": self.exit_code,
+        }
 
     def summary_text(self) -> str:
         lines = [f"run {self.run_id}"]

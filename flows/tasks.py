@@ -34,12 +34,12 @@ def dbt_docs_task(build_db: Path, pseudonym_key: str, out_dir: Path) -> Path:
     """Generate the dbt docs site and copy it among the run's outputs."""
     import shutil
 
-    from impresarc import settings
+    from flows.dbt_build import dbt_target_dir
 
-    run_dbt(["docs", "generate"], build_db, pseudonym_key)
+    # --static embeds manifest and catalog, so the page works opened from disk (file://)
+    run_dbt(["docs", "generate", "--static"], build_db, pseudonym_key)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("index.html", "manifest.json", "catalog.json"):
-        shutil.copy2(settings.DBT_PROJECT_DIR / "target" / name, out_dir / name)
+    shutil.copy2(dbt_target_dir(build_db) / "static_index.html", out_dir / "index.html")
     return out_dir / "index.html"
 
 

@@ -50,12 +50,36 @@ def run(
     allow_partial: Annotated[
         bool, typer.Option(help="Exit 0 even when some centers failed to load.")
     ] = False,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for a run already in progress (0: refuse).")
+    ] = 0.0,
+    keep_snapshots: Annotated[
+        int, typer.Option(help="Dated snapshots of previous warehouses to keep.")
+    ] = 5,
+    summary_json: Annotated[
+        Path | None, typer.Option(help="Also write the run summary as JSON to this file.")
+    ] = None,
 ) -> None:
     """Load, harmonize, validate, analyse, report and publish one run."""
+    import json
+
+    from flows.lock import RunLockedError
     from flows.run import run_pipeline
 
-    result = run_pipeline(extracts=extracts, warehouse=warehouse, allow_partial=allow_partial)
+    try:
+        result = run_pipeline(
+            extracts=extracts,
+            warehouse=warehouse,
+            allow_partial=allow_partial,
+            keep_snapshots=keep_snapshots,
+            wait_seconds=wait,
+        )
+    except RunLockedError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(3) from None
     typer.echo(result.summary_text())
+    if summary_json:
+        summary_json.write_text(json.dumps(result.to_json(), indent=2))
     raise typer.Exit(result.exit_code)
 
 

@@ -85,9 +85,27 @@ def test_stale_temp_file_from_killed_publish_is_removed(tmp_path):
 
 def test_second_run_is_refused_while_first_holds_lock(tmp_path):
     lock = tmp_path / "run.lock"
-    with run_lock(lock), pytest.raises(RunLockedError, match="in progress"), run_lock(lock):
+    held, release = threading.Event(), threading.Event()
+
+    def first_run():
+        with run_lock(lock):
+            held.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=first_run)
+    thread.start()
+    held.wait(5)
+    with pytest.raises(RunLockedError, match="in progress"), run_lock(lock):
         pass
+    release.set()
+    thread.join()
     with run_lock(lock):  # released after the first run ends
+        pass
+
+
+def test_lock_is_reentrant_within_one_run(tmp_path):
+    lock = tmp_path / "run.lock"
+    with run_lock(lock), run_lock(lock):  # the CLI and then the flow of the same run
         pass
 
 
