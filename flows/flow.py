@@ -91,7 +91,13 @@ def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> None:
     con = duckdb.connect(str(paths.build_db))
     try:
         ingest.ensure_ops_schema(con)
-        ingest.start_run(con, result.run_id, extracts_dir)
+        ingest.start_run(
+            con,
+            result.run_id,
+            extracts_dir,
+            spec_dir=settings.CENTER_SPECS_DIR,
+            centers=sorted(specs),
+        )
         for center_id, message in folder.problems.items():
             result.centers_failed[center_id] = message
             say("load", f"{center_id}: FAILED {message}")
@@ -106,7 +112,7 @@ def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> None:
                 say("load", f"{center_id}: FAILED {result.centers_failed[center_id]}")
             else:
                 result.centers_loaded.append(center_id)
-                say("load", f"{center_id}: {outcome.message}")
+                say("load", outcome.message)
     finally:
         con.close()
 

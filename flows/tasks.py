@@ -78,10 +78,12 @@ def report_task(build_db: Path, tables: dict, run_id: str, out_dir: Path) -> Pat
         data_cut = {
             "run_id": run_id,
             "exclusions": con.execute("select * from marts.exclusions").df(),
+            # the files whose data is in place: the last successful load of each table
             "loads": con.execute(
-                "select center_id, file_name, sha256, rows_loaded from ops.loads "
-                "where run_id = ? or status = 'loaded'",
-                [run_id],
+                "select center_id, table_name, source_file, sha256, rows_loaded, run_id "
+                "from ops.loads where status = 'loaded' "
+                "qualify row_number() over (partition by center_id, table_name "
+                "order by finished_at desc) = 1 order by center_id, table_name"
             ).df(),
         }
     finally:
