@@ -6,7 +6,8 @@ all 0/1 and all derivable from the extracts by the warehouse:
 ``ecog_ge1``
     ECOG performance status ≥ 1.
 ``has_cyclophosphamide``
-    Metronomic cyclophosphamide in the regimen.
+    Metronomic cyclophosphamide in the regimen. As in the study, co-administration goes with
+    *poorer* outcomes: a higher hazard of progression and of death, a lower chance of response.
 ``dnlr_high``
     Baseline dNLR > 3 (derived from the written baseline labs; the latent value when the
     extract has no baseline sample).
@@ -151,7 +152,7 @@ COVARIATES = (
 #: Planted hazard ratios of progression-free survival (what a Cox model should recover).
 PFS_HR = {
     "ecog_ge1": 1.45,
-    "has_cyclophosphamide": 0.75,
+    "has_cyclophosphamide": 1.40,
     "dnlr_high": 1.60,
     "anti_pdl1": 1.10,
     "histotype_favourable": 0.55,
@@ -160,7 +161,7 @@ PFS_HR = {
 #: Planted hazard ratios of overall survival.
 OS_HR = {
     "ecog_ge1": 1.90,
-    "has_cyclophosphamide": 0.75,
+    "has_cyclophosphamide": 1.35,
     "dnlr_high": 2.00,
     "anti_pdl1": 1.45,
     "histotype_favourable": 0.50,
@@ -169,7 +170,7 @@ OS_HR = {
 #: Planted odds ratios of objective response.
 RESPONSE_OR = {
     "ecog_ge1": 0.55,
-    "has_cyclophosphamide": 1.50,
+    "has_cyclophosphamide": 0.60,
     "dnlr_high": 0.45,
     "anti_pdl1": 0.75,
     "histotype_favourable": 3.00,
@@ -178,33 +179,38 @@ RESPONSE_OR = {
 
 # Calibration constants (see module docstring).
 PFS_WEIBULL_SHAPE = 0.76
-PFS_WEIBULL_SCALE_DAYS = 156.0  # reference patient (all covariates 0)
+PFS_WEIBULL_SCALE_DAYS = 186.0  # reference patient (all covariates 0)
 #: Latent log-HR = planted log-HR × factor. Detection at visits attenuates PFS HRs a little;
-#: deaths before progression pull the anti-PD-L1 PFS HR towards its (larger) OS HR. Measured
-#: on 200,000-patient cohorts.
+#: deaths before progression pull the anti-PD-L1 PFS HR towards its (larger) OS HR, and the
+#: cyclophosphamide one towards its (slightly smaller) OS HR. Measured on 200,000-patient
+#: cohorts (cyclophosphamide: on 100,000-patient cohorts, several seeds).
 PFS_LOG_HR_INFLATION = {
     "ecog_ge1": 1.00,
-    "has_cyclophosphamide": 1.06,
+    "has_cyclophosphamide": 1.07,
     "dnlr_high": 1.03,
     "anti_pdl1": 0.76,
     "histotype_favourable": 1.04,
     "histotype_ddlps": 1.02,
 }
 OS_WEIBULL_SHAPE = 1.80
-OS_WEIBULL_SCALE_DAYS = 680.0
+OS_WEIBULL_SCALE_DAYS = 726.0
 PROGRESSION_DEATH_CORRELATION = 0.65  # Gaussian copula between the two latent times
 LOSS_TO_FOLLOW_UP_MEAN_DAYS = 4000.0
 #: Share of progressions found by an unscheduled (symptom-driven) scan soon after onset.
 UNSCHEDULED_PD_SHARE = 0.70
 UNSCHEDULED_PD_DELAY_DAYS = (3, 14)
-RESPONSE_INTERCEPT = -1.40
+RESPONSE_INTERCEPT = -1.19
 RESPONSE_PFS_LINK = 1.3  # logit slope on the latent PFS normal score
 #: Averaging over the PFS score attenuates the ORs (≈ 1/sqrt(1 + link²/1.7²) ≈ 1/1.25): the
-#: latent log-ORs are inflated to compensate. Covariates that also lengthen PFS raise the
-#: chance of a visit before progression (needed to show a response), hence smaller factors.
+#: latent log-ORs are inflated to compensate. A response can only be seen at a visit before
+#: progression, so a covariate's PFS effect leaks into its observed OR: one that shortens PFS
+#: lowers the chance of such a visit (pushing its OR down), one that lengthens PFS raises it.
+#: When that push goes the same way as the planted OR (cyclophosphamide: PFS HR 1.40 with
+#: OR 0.60: shorter PFS and fewer responses) it makes up for part of the attenuation, hence a
+#: smaller factor (cyclophosphamide's was measured on 100,000-patient cohorts, several seeds).
 RESPONSE_LOG_OR_INFLATION = {
     "ecog_ge1": 1.25,
-    "has_cyclophosphamide": 1.04,
+    "has_cyclophosphamide": 1.08,
     "dnlr_high": 1.25,
     "anti_pdl1": 1.45,
     "histotype_favourable": 1.25,
