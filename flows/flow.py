@@ -52,11 +52,15 @@ def _run_locked(
     reports.mkdir(parents=True, exist_ok=True)
     result = RunResult(run_id, paths.warehouse, reports, allow_partial=allow_partial)
     say("run", f"{run_id}: extracts {extracts} -> {paths.warehouse}")
-    _timed(result, "load", lambda: _load_all(result, paths, resolve_extracts_dir(extracts)))
+    centers = _timed(
+        result, "load", lambda: _load_all(result, paths, resolve_extracts_dir(extracts))
+    )
     db = paths.build_db
     try:
-        _timed(result, "dbt build", lambda: dbt_build_task(db, key))
-        _timed(result, "dbt docs", lambda: dbt_docs_task(db, key, reports / "dbt_docs"))
+        if not centers:
+            raise RuntimeError("no center has raw data to harmonize: nothing was ever loaded")
+        _timed(result, "dbt build", lambda: dbt_build_task(db, key, centers))
+        _timed(result, "dbt docs", lambda: dbt_docs_task(db, key, centers, reports / "dbt_docs"))
         quality = _timed(result, "validate", lambda: validate_task(db, run_id, reports / "quality"))
         result.quality_index = getattr(quality, "index_page", None)
         tables = _timed(result, "analyse", lambda: analyse_task(db, reports))
@@ -82,12 +86,25 @@ def _timed(result: RunResult, stage: str, action: Callable[[], T]) -> T:
     return value
 
 
-def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> None:
-    """Load every configured center concurrently; a failing center never stops the others."""
+def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> list[str]:
+    """Load every configured center concurrently; a failing center never stops the others.
+
+    Returns the centers whose raw layer is complete (loaded now or kept from an earlier good
+    load): the ones dbt harmonizes.
+    """
     from flows import ingest
 
-    specs = ingest.load_specs(settings.CENTER_SPECS_DIR)
+    invalid: list[ingest.SpecError] = []
+    specs = ingest.load_specs(settings.CENTER_SPECS_DIR, invalid=invalid)
+    for error in invalid:  # an invalid spec disables its center only
+        result.centers_failed[error.center_id] = "; ".join(error.problems)
+        say(
+            "load",
+            f"{error.center_id}: FAILED invalid spec: {result.centers_failed[error.center_id]}",
+        )
     folder = ingest.check_extracts_folder(extracts_dir, specs)
+    for warning in folder.warnings:
+        say("load", f"warning: {warning}")
     con = duckdb.connect(str(paths.build_db))
     try:
         ingest.ensure_ops_schema(con)
@@ -113,8 +130,24 @@ def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> None:
             else:
                 result.centers_loaded.append(center_id)
                 say("load", outcome.message)
+        return _centers_with_raw_data(con, specs)
     finally:
         con.close()
+
+
+def _centers_with_raw_data(con: duckdb.DuckDBPyConnection, specs: dict) -> list[str]:
+    present = set(
+        con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema like 'raw\\_%' escape '\\'"
+        ).fetchall()
+    )
+    present = {name for (name,) in present}
+    return sorted(
+        center_id
+        for center_id, spec in specs.items()
+        if all(f"raw_{center_id}.{table}" in present for table in spec.tables)
+    )
 
 
 def _finish_run(build_db: Path, run_id: str, status: str, message: str = "") -> None:

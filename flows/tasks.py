@@ -24,20 +24,26 @@ def load_center_task(con: duckdb.DuckDBPyConnection, spec, center_dir: Path, run
 
 
 @task(cache_policy=NO_CACHE)
-def dbt_build_task(build_db: Path, pseudonym_key: str) -> DbtResult:
-    """Seed, build and test the dbt project on the build database."""
-    return run_dbt(["build"], build_db, pseudonym_key)
+def dbt_build_task(build_db: Path, pseudonym_key: str, centers: list[str]) -> DbtResult:
+    """Seed, build and test the dbt project on the build database for these centers."""
+    return run_dbt(["build"], build_db, pseudonym_key, {"centers": centers})
 
 
 @task(cache_policy=NO_CACHE)
-def dbt_docs_task(build_db: Path, pseudonym_key: str, out_dir: Path) -> Path:
+def dbt_docs_task(build_db: Path, pseudonym_key: str, centers: list[str], out_dir: Path) -> Path:
     """Generate the dbt docs site and copy it among the run's outputs."""
     import shutil
 
     from flows.dbt_build import dbt_target_dir
 
-    # --static embeds manifest and catalog, so the page works opened from disk (file://)
-    run_dbt(["docs", "generate", "--static"], build_db, pseudonym_key)
+    # --static embeds manifest and catalog, so the page works opened from disk (file://);
+    # --no-compile reuses what `dbt build` just compiled into the same target folder
+    run_dbt(
+        ["docs", "generate", "--static", "--no-compile"],
+        build_db,
+        pseudonym_key,
+        {"centers": centers},
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(dbt_target_dir(build_db) / "static_index.html", out_dir / "index.html")
     return out_dir / "index.html"
