@@ -59,7 +59,13 @@ def _run_locked(
     try:
         if not centers:
             raise RuntimeError("no center has raw data to harmonize: nothing was ever loaded")
-        _timed(result, "dbt build", lambda: dbt_build_task(db, key, centers))
+        if _marts_up_to_date(db, centers, key):
+            say(
+                "dbt build",
+                "skipped: raw data, dbt project and settings unchanged since the last build",
+            )
+        else:
+            _timed(result, "dbt build", lambda: _build_and_record(db, key, centers, run_id))
         _timed(result, "dbt docs", lambda: dbt_docs_task(db, key, centers, reports / "dbt_docs"))
         quality = _timed(result, "validate", lambda: validate_task(db, run_id, reports / "quality"))
         result.quality_index = getattr(quality, "index_page", None)
@@ -74,6 +80,35 @@ def _run_locked(
         raise
     say("run", f"done in {sum(result.stage_seconds.values()):.1f}s")
     return result
+
+
+def _marts_up_to_date(db: Path, centers: list[str], key: str) -> bool:
+    from flows.fingerprint import build_fingerprint, last_built_fingerprint
+
+    con = duckdb.connect(str(db))
+    try:
+        return last_built_fingerprint(con) == build_fingerprint(con, centers, key)
+    finally:
+        con.close()
+
+
+def _build_and_record(db: Path, key: str, centers: list[str], run_id: str) -> None:
+    """dbt build; its fingerprint is forgotten first, so a build that dies is never trusted."""
+    from flows.fingerprint import build_fingerprint, last_built_fingerprint, record_build
+
+    con = duckdb.connect(str(db))
+    try:
+        last_built_fingerprint(con)
+        con.execute("delete from ops.dbt_builds")
+        fingerprint = build_fingerprint(con, centers, key)
+    finally:
+        con.close()
+    dbt_build_task(db, key, centers)
+    con = duckdb.connect(str(db))
+    try:
+        record_build(con, run_id, fingerprint)
+    finally:
+        con.close()
 
 
 def _timed(result: RunResult, stage: str, action: Callable[[], T]) -> T:

@@ -37,14 +37,17 @@ def dbt_docs_task(build_db: Path, pseudonym_key: str, centers: list[str], out_di
     from flows.dbt_build import dbt_target_dir
 
     # --static embeds manifest and catalog, so the page works opened from disk (file://);
-    # --no-compile reuses what `dbt build` just compiled into the same target folder
-    run_dbt(
-        ["docs", "generate", "--static", "--no-compile"],
-        build_db,
-        pseudonym_key,
-        {"centers": centers},
-    )
+    # --no-compile reuses what `dbt build` compiled into the same target folder
     out_dir.mkdir(parents=True, exist_ok=True)
+    static = dbt_target_dir(build_db) / "static_index.html"
+    manifest = dbt_target_dir(build_db) / "manifest.json"
+    if not static.exists() or static.stat().st_mtime < manifest.stat().st_mtime:
+        run_dbt(
+            ["docs", "generate", "--static", "--no-compile"],
+            build_db,
+            pseudonym_key,
+            {"centers": centers},
+        )
     shutil.copy2(dbt_target_dir(build_db) / "static_index.html", out_dir / "index.html")
     return out_dir / "index.html"
 

@@ -1,0 +1,160 @@
+"""End to end: `impresarc run` on the synthetic cohort, in fresh processes as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+
+import duckdb
+import pytest
+
+from tests.pipeline_helpers import file_digest, run_cli
+
+REQUIRED_TABLES = {
+    "marts.patients",
+    "marts.treatment_exposures",
+    "marts.tumor_assessments",
+    "marts.lab_results",
+    "marts.adverse_events",
+    "marts.patient_response",
+    "marts.patient_time_to_event",
+    "marts.exclusions",
+    "marts.analysis_dataset",
+    "analysis.response_rates",
+    "analysis.km_estimates",
+    "analysis.cox_models",
+    "analysis.logistic_models",
+    "analysis.table1",
+    "analysis.safety",
+    "quality.check_results",
+    "ops.runs",
+    "ops.loads",
+}
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    out = tmp_path_factory.mktemp("e2e") / "cohort"
+    done = run_cli("synth", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def first_run(cohort):
+    warehouse = cohort.parent / "wh" / "impresarc.duckdb"
+    done = run_cli(
+        "run", "--extracts", str(cohort), "--warehouse", str(warehouse), "--allow-partial"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    return warehouse, done
+
+
+def _tables(warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+
+
+def test_run_publishes_every_promised_table_and_nothing_internal(first_run):
+    warehouse, done = first_run
+    tables = _tables(warehouse)
+    assert tables >= REQUIRED_TABLES, REQUIRED_TABLES - tables
+    schemas = {name.split(".")[0] for name in tables}
+    assert schemas <= {"marts", "analysis", "quality", "ops"}, schemas
+    assert "ops.quarantine" not in tables
+    assert "study report:" in done.stdout and "warehouse:" in done.stdout
+
+
+def test_published_warehouse_holds_no_local_id_and_no_birth_date(first_run, cohort):
+    warehouse, _ = first_run
+    with (cohort / "truth" / "patients.csv").open(encoding="utf-8") as handle:
+        local_ids = {row["source_patient_id"] for row in csv.DictReader(handle)}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+        ).fetchall()
+        leaks = []
+        for schema, table, column in columns:
+            assert "birth" not in column.lower(), f"{schema}.{table}.{column}"
+            values = con.execute(
+                f'select distinct cast("{column}" as varchar) from "{schema}"."{table}"'
+            ).fetchall()
+            found = local_ids & {v for (v,) in values if v is not None}
+            if found:
+                leaks.append(f"{schema}.{table}.{column}: {sorted(found)[:3]}")
+    finally:
+        con.close()
+    assert not leaks, leaks
+
+
+def test_reports_are_written(first_run):
+    warehouse, done = first_run
+    reports = sorted((warehouse.parent / "reports").iterdir())
+    latest = [p for p in reports if p.is_dir() and p.name != "latest"][-1]
+    assert (latest / "study_report.html").stat().st_size > 10_000
+    assert (latest / "quality" / "index.html").exists()
+    assert (latest / "dbt_docs" / "index.html").exists()
+
+
+def test_rerun_loads_nothing_keeps_marts_and_readers_never_fail(first_run, cohort):
+    warehouse, _ = first_run
+    con = duckdb.connect(str(warehouse), read_only=True)
+    before = con.execute("select * from marts.analysis_dataset order by patient_key").df()
+    con.close()
+    failures, queries = [], 0
+    stop = threading.Event()
+
+    def reader():
+        nonlocal queries
+        while not stop.is_set():
+            try:
+                reader_con = duckdb.connect(str(warehouse), read_only=True)
+                reader_con.execute("select count(*) from marts.analysis_dataset").fetchone()
+                reader_con.close()
+                queries += 1
+            except Exception as error:  # noqa: BLE001 - counting every kind of failure
+                failures.append(repr(error))
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    done = run_cli(
+        "run", "--extracts", str(cohort), "--warehouse", str(warehouse), "--allow-partial"
+    )
+    stop.set()
+    thread.join()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert queries > 20
+    assert failures == [], failures[:3]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    after = con.execute("select * from marts.analysis_dataset order by patient_key").df()
+    statuses = con.execute(
+        "select distinct status from ops.loads where run_id = (select max(run_id) from ops.runs)"
+    ).fetchall()
+    con.close()
+    assert before.equals(after)
+    assert statuses == [("skipped_unchanged",)], statuses
+
+
+def test_second_concurrent_run_is_refused_with_a_clear_message(first_run, cohort):
+    warehouse, _ = first_run
+    lock = warehouse.parent / ".build" / "run.lock"
+    import fcntl
+
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        digest = file_digest(warehouse)
+        done = run_cli("run", "--extracts", str(cohort), "--warehouse", str(warehouse))
+    assert done.returncode == 3
+    assert "another impresarc run is in progress" in done.stderr
+    assert file_digest(warehouse) == digest
