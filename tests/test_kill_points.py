@@ -27,7 +27,16 @@ def _change_one_extract(cohort):
     path.write_text("".join([header, second, first, *rest]), encoding="utf-8")
 
 
-@pytest.mark.parametrize("stage", ["load", "dbt build", "analyse", "publish"])
+# one kill point in the default suite; the other three (a full run each) with the slow tests
+@pytest.mark.parametrize(
+    "stage",
+    [
+        pytest.param("load", marks=pytest.mark.slow),
+        "dbt build",
+        pytest.param("analyse", marks=pytest.mark.slow),
+        pytest.param("publish", marks=pytest.mark.slow),
+    ],
+)
 def test_kill_leaves_published_warehouse_and_next_run_recovers(published, stage):
     cohort, warehouse = published
     before = file_digest(warehouse)
