@@ -158,3 +158,36 @@ def test_second_concurrent_run_is_refused_with_a_clear_message(first_run, cohort
     assert done.returncode == 3
     assert "another impresarc run is in progress" in done.stderr
     assert file_digest(warehouse) == digest
+
+
+def test_default_cohort_report_is_within_sampling_error_of_the_published_table(first_run):
+    """Each published headline lies inside this run's 95 % CI (fixed seed: deterministic)."""
+    warehouse, _ = first_run
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rates = dict(
+            con.execute(
+                "select metric, [ci_lower, ci_upper] from analysis.response_rates "
+                "where group_var = 'overall' and bor_variant = 'unconfirmed'"
+            ).fetchall()
+        )
+        km = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "select endpoint, median_ci_lower, median_ci_upper, s6_ci_lower, s6_ci_upper, "
+                "s12_ci_lower, s12_ci_upper from analysis.km_estimates "
+                "where group_var = 'overall'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    published = {"ORR": 0.17, "DCR": 0.49}
+    for metric, value in published.items():
+        low, high = rates[metric]
+        assert low <= value <= high, f"{metric} {value} outside [{low:.3f}, {high:.3f}]"
+    pfs_low, pfs_high, s6_low, s6_high, s12_low, s12_high = km["PFS"]
+    assert pfs_low <= 2.7 <= pfs_high
+    assert s6_low <= 0.28 <= s6_high
+    assert s12_low <= 0.13 <= s12_high
+    os_low, os_high = km["OS"][:2]
+    assert os_low <= 13.5 <= os_high

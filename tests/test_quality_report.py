@@ -8,7 +8,13 @@ import duckdb
 import pytest
 
 from impresarc.quality.config import load_checks
-from impresarc.quality.html import mask_complete_pct, mask_count, mask_pct, trend_svg
+from impresarc.quality.html import (
+    mask_complete_pct,
+    mask_count,
+    mask_pct,
+    mask_text,
+    trend_svg,
+)
 from impresarc.quality.report import write_reports
 from impresarc.quality.results import (
     CheckResult,
@@ -126,6 +132,16 @@ def test_small_counts_are_masked_and_table_counts_are_not():
     assert mask_complete_pct(20, 40, 50.0) == "50.0 %"
 
 
+def test_small_counts_in_loader_messages_are_masked_but_lines_and_columns_are_not():
+    message = "labs.csv: 3 of 24 data row(s) quarantined (12%). More than allowed"
+    assert mask_text(message) == "labs.csv: < 5 of 24 data row(s) quarantined. More than allowed"
+    assert mask_text("20 rows loaded, 2 line(s) quarantined") == (
+        "20 rows loaded, < 5 line(s) quarantined"
+    )
+    assert mask_text("column 2 missing at line 3") == "column 2 missing at line 3"
+    assert mask_text("13 of 24 rows (54%)") == "13 of 24 rows (54%)"
+
+
 def test_status_follows_the_threshold_and_empty_checks_are_not_applicable():
     assert status_for(0, 0, 0) == ("not_applicable", 0.0)
     assert status_for(100, 5, 5.0)[0] == "passed"
@@ -192,3 +208,11 @@ def test_consortium_page_compares_centers_without_records(recorded):
 def test_trend_svg_has_one_point_per_run_and_escapes_labels():
     svg = trend_svg(["run<1>", "run-2"], [50.0, 75.0])
     assert svg.count("<circle") == 2 and "<polyline" in svg and "run&lt;1&gt;" in svg
+
+
+def test_center_page_compares_with_the_other_centers_without_naming_them(recorded):
+    _, pages = recorded
+    ref = pages.center_pages["ref"].read_text("utf-8")
+    section = ref[ref.index("Compared with the other centers") : ref.index("Pass rate over runs")]
+    assert "patients.sex_source_value" in section  # 50 % filled in, the other center 95 %
+    assert "legacy" not in section

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 SMALL_COUNT = 5
@@ -71,6 +72,20 @@ def mask_complete_pct(missing: int | None, checked: int | None, pct_missing: flo
             return "masked"
         return f"> {math.floor(1000 * (1 - SMALL_COUNT / checked)) / 10:g} %"
     return f"{100 - pct_missing:.1f} %"
+
+
+_COUNTED = r"of\b|lines?\b|line\(s\)|rows?\b|row\(s\)|data row|patients?\b|records?\b"
+_SMALL_IN_TEXT = re.compile(rf"\b[1-4](?=\s+(?:{_COUNTED}))")
+_PERCENT_IN_TEXT = re.compile(r"\s*\(\d+(?:\.\d+)?\s?%\)")
+
+
+def mask_text(text: str | None) -> str:
+    """A message with its counts of 1–4 lines, rows or patients shown as "< 5" (and the
+    percentages beside them dropped, which would give them away)."""
+    if not text:
+        return ""
+    masked, replaced = _SMALL_IN_TEXT.subn(MASKED, text)
+    return _PERCENT_IN_TEXT.sub("", masked) if replaced else masked
 
 
 def badge(status_or_severity: str) -> str:

@@ -10,6 +10,7 @@ import duckdb
 
 from impresarc.quality.config import ChecksConfig
 from impresarc.quality.report_center import render_center_page
+from impresarc.quality.report_compare import render_comparison
 from impresarc.quality.report_consortium import render_consortium_page
 from impresarc.quality.results import CheckResult, pass_rate_history, read_results
 
@@ -47,6 +48,7 @@ def write_reports(
     history = pass_rate_history(con)
     index_page = out_dir / "index.html"
     listed = int(config.settings["violations_listed_per_check"])
+    heatmap_check = str(config.settings.get("heatmap_check", "stg_field_completeness"))
     center_pages: dict[str, Path] = {}
     fatal: dict[str, list[str]] = {}
     for center_id in sorted({r.center_id for r in results}):
@@ -68,6 +70,7 @@ def write_reports(
             file_labels(center_id, specs.get(center_id)),
             links,
             listed,
+            render_comparison(center_id, run_rows, heatmap_check),
         )
         path.write_text(html, encoding="utf-8")
         center_pages[center_id] = path
@@ -78,7 +81,7 @@ def write_reports(
         fatal,
         {center: path.name for center, path in center_pages.items()},
         {center: _relative(docs, out_dir) for center, docs in data_docs.items()},
-        str(config.settings.get("heatmap_check", "hz_field_completeness")),
+        heatmap_check,
     )
     index_page.write_text(index_html, encoding="utf-8")
     return Pages(index_page=index_page, center_pages=center_pages)

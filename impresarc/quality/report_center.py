@@ -19,6 +19,7 @@ from impresarc.quality.html import (
     fmt_int,
     mask_count,
     mask_pct,
+    mask_text,
     page,
     table,
     trend_svg,
@@ -38,6 +39,7 @@ def render_center_page(
     labels: dict[str, str],
     links: dict[str, str],
     listed_per_check: int = 100,
+    comparison: str = "",
 ) -> str:
     """The HTML page of one center for one run.
 
@@ -53,6 +55,8 @@ def render_center_page(
         Relation -> the file the center knows it by (``raw_ref.labs`` -> ``labs.csv``).
     links
         ``consortium`` and ``data_docs``: relative links from this page.
+    comparison
+        The section comparing the center with the others (`report_compare`).
     """
     blocking = [r for r in results if r.is_blocking]
     failing = sorted(
@@ -67,6 +71,8 @@ def render_center_page(
         _banner(blocking, failing, errors),
         "<h2>Summary</h2>",
         _matrix_html(run_rows),
+        "<h2>Compared with the other centers</h2>",
+        comparison,
         "<h2>Pass rate over runs</h2>",
         _trend_html(history),
         "<h2>What to fix</h2>",
@@ -88,7 +94,7 @@ def _docs_link(links: dict[str, str]) -> str:
 
 def _banner(blocking, failing, errors) -> str:
     if blocking:
-        reasons = Counter(f"{r.title}: {r.message or r.where}" for r in blocking)
+        reasons = Counter(f"{r.title}: {mask_text(r.message) or r.where}" for r in blocking)
         items = "".join(
             f"<li>{esc(reason)}{esc(f' ({n} checks)') if n > 1 else ''}</li>"
             for reason, n in reasons.items()
@@ -170,7 +176,7 @@ def _check_section(result: CheckResult, labels: dict[str, str], listed: int) -> 
         ("Threshold", esc(f"{result.threshold_pct:g} % allowed")),
     ]
     if result.message:
-        facts.append(("Reason", esc(result.message)))
+        facts.append(("Reason", esc(mask_text(result.message))))
     if result.fix:
         facts.append(("How to fix", esc(result.fix)))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
@@ -204,7 +210,7 @@ def _errors_table(errors: list[CheckResult], labels: dict[str, str]) -> str:
     """One row per reason (a missing table stops every check on it: one line, not twenty)."""
     by_reason: dict[str, list[CheckResult]] = {}
     for result in errors:
-        by_reason.setdefault(result.message, []).append(result)
+        by_reason.setdefault(mask_text(result.message), []).append(result)
     rows = []
     for reason, group in by_reason.items():
         checks = sorted({r.check_id for r in group})
