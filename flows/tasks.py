@@ -55,7 +55,12 @@ def dbt_docs_task(build_db: Path, pseudonym_key: str, centers: list[str], out_di
 @task(cache_policy=NO_CACHE)
 def validate_task(build_db: Path, run_id: str, out_dir: Path):
     """Run the Great Expectations checks per center and record their results."""
+    import logging
+
     from impresarc.quality.runner import run_quality_checks
+
+    # GX logs every temporary Data Docs folder at INFO: noise on the run's terminal
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
     return run_quality_checks(build_db, run_id, out_dir)
 
