@@ -22,9 +22,8 @@ def build_fingerprint(con: duckdb.DuckDBPyConnection, centers: list[str], key: s
     """Digest of the raw data in place, the dbt project files, the centers and the key."""
     digest = hashlib.sha256()
     loads = con.execute(
-        "select center_id, table_name, sha256, spec_sha256 from ops.loads where status = 'loaded' "
-        "qualify row_number() over (partition by center_id, table_name "
-        "order by finished_at desc) = 1 order by center_id, table_name"
+        "select center_id, table_name, sha256, spec_sha256 from ops.current_loads "
+        "order by center_id, table_name"
     ).fetchall()
     digest.update(json.dumps([list(row) for row in loads if row[0] in centers]).encode())
     project = settings.DBT_PROJECT_DIR

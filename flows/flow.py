@@ -10,9 +10,9 @@ from typing import TypeVar
 import duckdb
 from prefect import flow
 
-from flows.paths import RunPaths, resolve_extracts_dir
+from flows.paths import RunPaths
 from flows.progress import peak_rss_mb, say
-from flows.run import RunResult, new_run_id, pseudonym_key
+from flows.run import RunResult, pseudonym_key
 from flows.tasks import (
     analyse_task,
     dbt_build_task,
@@ -46,15 +46,15 @@ def impresarc_run(
 def _run_locked(
     paths: RunPaths, extracts: Path, allow_partial: bool, keep_snapshots: int
 ) -> RunResult:
+    from flows.ingest import new_run_id
+
     run_id = new_run_id()
     key = pseudonym_key()
     reports = paths.reports_dir(run_id)
     reports.mkdir(parents=True, exist_ok=True)
     result = RunResult(run_id, paths.warehouse, reports, allow_partial=allow_partial)
     say("run", f"{run_id}: extracts {extracts} -> {paths.warehouse}")
-    centers = _timed(
-        result, "load", lambda: _load_all(result, paths, resolve_extracts_dir(extracts))
-    )
+    centers = _timed(result, "load", lambda: _load_all(result, paths, extracts))
     db = paths.build_db
     try:
         if not centers:
@@ -121,7 +121,7 @@ def _timed(result: RunResult, stage: str, action: Callable[[], T]) -> T:
     return value
 
 
-def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> list[str]:
+def _load_all(result: RunResult, paths: RunPaths, extracts: Path) -> list[str]:
     """Load every configured center concurrently; a failing center never stops the others.
 
     Returns the centers whose raw layer is complete (loaded now or kept from an earlier good
@@ -137,7 +137,7 @@ def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> list[st
             "load",
             f"{error.center_id}: FAILED invalid spec: {result.centers_failed[error.center_id]}",
         )
-    folder = ingest.check_extracts_folder(extracts_dir, specs)
+    folder = ingest.check_extracts_folder(extracts, specs)  # accepts DIR or DIR/centers
     for warning in folder.warnings:
         say("load", f"warning: {warning}")
     con = duckdb.connect(str(paths.build_db))
@@ -146,7 +146,7 @@ def _load_all(result: RunResult, paths: RunPaths, extracts_dir: Path) -> list[st
         ingest.start_run(
             con,
             result.run_id,
-            extracts_dir,
+            folder.extracts_dir,
             spec_dir=settings.CENTER_SPECS_DIR,
             centers=sorted(specs),
         )

@@ -47,10 +47,3 @@ class RunPaths:
         """Create the folders a run writes into."""
         self.build_dir.mkdir(parents=True, exist_ok=True)
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
-
-
-def resolve_extracts_dir(extracts: Path) -> Path:
-    """Accept either the folder of center folders or a synth output holding `centers/`."""
-    if (extracts / "centers").is_dir():
-        return extracts / "centers"
-    return extracts

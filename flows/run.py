@@ -7,8 +7,6 @@ the Prefect flow that `impresarc serve` deploys on a schedule.
 from __future__ import annotations
 
 import os
-import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,11 +69,6 @@ class RunResult:
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items())
         lines.append(f"  stages: {timings}")
         return "\n".join(lines)
-
-
-def new_run_id() -> str:
-    """Sortable, unique run id: UTC timestamp plus a random suffix."""
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
 
 
 def pseudonym_key() -> str:

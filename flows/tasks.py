@@ -48,7 +48,7 @@ def dbt_docs_task(build_db: Path, pseudonym_key: str, centers: list[str], out_di
             pseudonym_key,
             {"centers": centers},
         )
-    shutil.copy2(dbt_target_dir(build_db) / "static_index.html", out_dir / "index.html")
+    shutil.copy2(static, out_dir / "index.html")
     return out_dir / "index.html"
 
 
@@ -95,9 +95,7 @@ def report_task(build_db: Path, tables: dict, run_id: str, out_dir: Path) -> Pat
             # the files whose data is in place: the last successful load of each table
             "loads": con.execute(
                 "select center_id, table_name, source_file, sha256, rows_loaded, run_id "
-                "from ops.loads where status = 'loaded' "
-                "qualify row_number() over (partition by center_id, table_name "
-                "order by finished_at desc) = 1 order by center_id, table_name"
+                "from ops.current_loads order by center_id, table_name"
             ).df(),
         }
     finally:
