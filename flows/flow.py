@@ -13,14 +13,22 @@ from prefect import flow
 from flows.paths import RunPaths
 from flows.progress import peak_rss_mb, say
 from flows.run import RunResult, pseudonym_key
+from flows.stage_cache import StageCache
+from flows.stages import (
+    UNCHANGED,
+    analyse,
+    apply_gate,
+    centers_with_raw_data,
+    stage_digest,
+    validate,
+)
 from flows.tasks import (
-    analyse_task,
     dbt_build_task,
     dbt_docs_task,
     load_center_task,
     publish_task,
+    raw_checks_task,
     report_task,
-    validate_task,
 )
 from impresarc import settings
 
@@ -56,20 +64,34 @@ def _run_locked(
     say("run", f"{run_id}: extracts {extracts} -> {paths.warehouse}")
     centers = _timed(result, "load", lambda: _load_all(result, paths, extracts))
     db = paths.build_db
+    cache = StageCache(paths.build_dir / "stage_cache")
+    quality_dir, raw = reports / "quality", None
     try:
+        previous_quality = cache.get("quality", stage_digest(db, run_id, centers, key, "quality"))
+        if previous_quality is None:
+            cache.forget("quality")
+            raw = _timed(result, "raw checks", lambda: raw_checks_task(db, run_id, quality_dir))
+            centers = apply_gate(result, db, raw, centers)
+        else:
+            say("raw checks", f"reused from run {previous_quality.run_id}: {UNCHANGED}")
         if not centers:
-            raise RuntimeError("no center has raw data to harmonize: nothing was ever loaded")
-        if _marts_up_to_date(db, centers, key):
-            say(
-                "dbt build",
-                "skipped: raw data, dbt project and settings unchanged since the last build",
+            raise RuntimeError(
+                "no center has raw data to harmonize: nothing was ever loaded and accepted"
             )
+        if _marts_up_to_date(db, centers, key):
+            say("dbt build", f"skipped: {UNCHANGED}")
         else:
             _timed(result, "dbt build", lambda: _build_and_record(db, key, centers, run_id))
         _timed(result, "dbt docs", lambda: dbt_docs_task(db, key, centers, reports / "dbt_docs"))
-        quality = _timed(result, "validate", lambda: validate_task(db, run_id, reports / "quality"))
+        quality = _timed(
+            result,
+            "validate",
+            lambda: validate(cache, db, run_id, centers, key, quality_dir, previous_quality, raw),
+        )
         result.quality_index = getattr(quality, "index_page", None)
-        tables = _timed(result, "analyse", lambda: analyse_task(db, reports))
+        tables = _timed(
+            result, "analyse", lambda: analyse(cache, db, run_id, centers, key, reports)
+        )
         result.report = _timed(result, "report", lambda: report_task(db, tables, run_id, reports))
         _summarise(result, db)
         _finish_run(db, run_id, "partial" if result.centers_failed else "succeeded")
@@ -165,24 +187,9 @@ def _load_all(result: RunResult, paths: RunPaths, extracts: Path) -> list[str]:
             else:
                 result.centers_loaded.append(center_id)
                 say("load", outcome.message)
-        return _centers_with_raw_data(con, specs)
+        return centers_with_raw_data(con, specs)
     finally:
         con.close()
-
-
-def _centers_with_raw_data(con: duckdb.DuckDBPyConnection, specs: dict) -> list[str]:
-    present = set(
-        con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema like 'raw\\_%' escape '\\'"
-        ).fetchall()
-    )
-    present = {name for (name,) in present}
-    return sorted(
-        center_id
-        for center_id, spec in specs.items()
-        if all(f"raw_{center_id}.{table}" in present for table in spec.tables)
-    )
 
 
 def _finish_run(build_db: Path, run_id: str, status: str, message: str = "") -> None:

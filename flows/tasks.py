@@ -53,16 +53,36 @@ def dbt_docs_task(build_db: Path, pseudonym_key: str, centers: list[str], out_di
 
 
 @task(cache_policy=NO_CACHE)
-def validate_task(build_db: Path, run_id: str, out_dir: Path):
-    """Run the Great Expectations checks per center and record their results."""
-    import logging
+def raw_checks_task(build_db: Path, run_id: str, out_dir: Path):
+    """Run every center's raw-layer checks: the gate before dbt build."""
+    from impresarc.quality.runner import check_raw_layer
 
+    _quiet_gx()
+    return check_raw_layer(build_db, run_id, out_dir)
+
+
+@task(cache_policy=NO_CACHE)
+def validate_task(build_db: Path, run_id: str, out_dir: Path, raw=None):
+    """Run the harmonized-layer checks per center, record every result and write the reports."""
     from impresarc.quality.runner import run_quality_checks
+
+    _quiet_gx()
+    return run_quality_checks(build_db, run_id, out_dir, raw=raw)
+
+
+@task(cache_policy=NO_CACHE)
+def reuse_quality_task(build_db: Path, run_id: str, out_dir: Path, previous):
+    """Record the last run's check results for this run (same inputs) and write its pages."""
+    from impresarc.quality.reuse import record_again
+
+    return record_again(build_db, run_id, out_dir, previous)
+
+
+def _quiet_gx() -> None:
+    import logging
 
     # GX logs every temporary Data Docs folder at INFO: noise on the run's terminal
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-
-    return run_quality_checks(build_db, run_id, out_dir)
 
 
 @task(cache_policy=NO_CACHE)
@@ -75,6 +95,20 @@ def analyse_task(build_db: Path, out_dir: Path) -> dict:
         dataset = con.execute("select * from marts.analysis_dataset").df()
         adverse_events = con.execute("select * from marts.adverse_events").df()
         tables = compute_all(dataset, adverse_events)
+        write_tables(con, tables)
+    finally:
+        con.close()
+    write_csvs(out_dir / "tables", tables)
+    return tables
+
+
+@task(cache_policy=NO_CACHE)
+def reuse_analysis_task(build_db: Path, tables: dict, out_dir: Path) -> dict:
+    """Store the last run's statistics (computed from the same marts) for this run."""
+    from analysis.tables import write_csvs, write_tables
+
+    con = duckdb.connect(str(build_db))
+    try:
         write_tables(con, tables)
     finally:
         con.close()

@@ -39,3 +39,5 @@ def test_bench_smoke_writes_table_and_json(tmp_path):
     assert cold["peak_rss_mb"] > 50
     # the rerun finds every extract unchanged: no dbt build
     assert "dbt build" in cold["stage_seconds"] and "dbt build" not in rerun["stage_seconds"]
+    # ... and no raw-layer checks either: their last results are reused
+    assert "raw checks" in cold["stage_seconds"] and "raw checks" not in rerun["stage_seconds"]

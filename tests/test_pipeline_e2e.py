@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import threading
 import time
 
@@ -144,6 +145,21 @@ def test_rerun_loads_nothing_keeps_marts_and_readers_never_fail(first_run, cohor
     con.close()
     assert before.equals(after)
     assert statuses == [("skipped_unchanged",)], statuses
+    # nothing changed, so the checks' and the statistics' last results are recorded again
+    assert "raw checks" in done.stderr and "reused from run" in done.stderr
+    assert "statistics reused from the last run" in done.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    per_run = con.execute(
+        "select run_id, list((center_id, check_id, table_name, field_name, status, "
+        "rows_violating) order by all) from quality.check_results group by run_id order by run_id"
+    ).fetchall()
+    response_rates = con.execute("select count(*) from analysis.response_rates").fetchone()[0]
+    con.close()
+    assert len(per_run) == 2 and per_run[0][1] == per_run[1][1]
+    assert response_rates > 0
+    latest = warehouse.parent / "reports" / per_run[1][0]
+    assert (latest / "study_report.html").exists() and (latest / "quality" / "ref.html").exists()
+    assert (latest / "quality" / "data_docs" / "ref" / "index.html").exists()
 
 
 def test_second_concurrent_run_is_refused_with_a_clear_message(first_run, cohort):
@@ -191,3 +207,37 @@ def test_default_cohort_report_is_within_sampling_error_of_the_published_table(f
     assert s12_low <= 0.13 <= s12_high
     os_low, os_high = km["OS"][:2]
     assert os_low <= 13.5 <= os_high
+
+
+def test_a_fatal_check_keeps_the_centers_new_data_out_and_its_previous_marts_in(first_run, cohort):
+    """ref sends a patients file with a header and no rows: fatal, so its old data stays."""
+    warehouse, _ = first_run
+    bad = cohort.parent / "cohort_empty_ref_patients"
+    shutil.copytree(cohort, bad, dirs_exist_ok=True)
+    patients = bad / "centers" / "ref" / "patients.csv"
+    header = patients.read_text("utf-8").splitlines()[0]
+    patients.write_text(header + "\n", "utf-8")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    before = con.execute("select * from marts.analysis_dataset order by patient_key").df()
+    con.close()
+    done = run_cli("run", "--extracts", str(bad), "--warehouse", str(warehouse))
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "ref: BLOCKED blocked by fatal quality check(s)" in done.stderr
+    assert "raw_table_not_empty" in done.stdout
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        after = con.execute("select * from marts.analysis_dataset order by patient_key").df()
+        run_id, status = con.execute(
+            "select run_id, status from ops.runs order by started_at desc limit 1"
+        ).fetchone()
+        loads = con.execute(
+            "select status from ops.loads where run_id = ? and center_id = 'ref' "
+            "and table_name = 'patients'",
+            [run_id],
+        ).fetchone()
+    finally:
+        con.close()
+    assert before.equals(after) and (before["center_id"] == "ref").sum() > 20
+    assert status == "partial" and loads == ("rejected",)
+    page = warehouse.parent / "reports" / run_id / "quality" / "ref.html"
+    assert "Blocked:" in page.read_text("utf-8")

@@ -151,3 +151,15 @@ def test_272k_patients_are_generated_within_budget(tmp_path):
     assert sum(summary.center_sizes.values()) == 272_000
     # 60 s is the target on an idle 2-core machine; allow for a shared one.
     assert elapsed < 120, elapsed
+
+
+def test_every_patient_is_an_adult_by_the_calendar_at_ici_start():
+    """At 272,000 patients (seed 1) the old day-count clamp left 5 patients aged 17."""
+    from impresarc.synth.cohort import center_sizes, simulate_cohort
+
+    cohort = simulate_cohort(np.random.default_rng(1), center_sizes(272_000))
+    birth = pd.to_datetime(cohort["birth_date"], unit="D")
+    start = pd.to_datetime(cohort["ici_start"], unit="D")
+    before_birthday = (start.dt.month * 100 + start.dt.day) < (birth.dt.month * 100 + birth.dt.day)
+    age = start.dt.year - birth.dt.year - before_birthday.astype(int)
+    assert age.min() >= parameters.AGE_MIN

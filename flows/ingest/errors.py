@@ -28,6 +28,7 @@ class FileStatus(StrEnum):
     SKIPPED_UNCHANGED = "skipped_unchanged"  # same sha256 and spec as the data in place
     FAILED = "failed"  # this file has a fatal problem
     NOT_APPLIED = "not_applied"  # read fine, but another file of the center failed
+    REJECTED = "rejected"  # loaded, then put back by the gate: a fatal quality check failed
 
 
 class RunStatus(StrEnum):

@@ -2,9 +2,10 @@
 
 Readers (csv_reader, xlsx_reader) write straight into ``raw_<center>._incoming_<table>_<token>``,
 with the header names and the lineage columns already in place, so a large file is written to
-disk once. `apply_staged` then swaps it in (drop the old table, rename the new one) inside the
-center's transaction: a failure anywhere leaves the previous raw table untouched, and the
-incoming tables of a failed center are dropped.
+disk once. `apply_staged` then swaps it in (the old table is kept as ``_previous_<table>``, the
+new one renamed) inside the center's transaction: a failure anywhere leaves the previous raw
+table untouched, and the incoming tables of a failed center are dropped. The kept copy lets the
+raw-layer quality gate (`flows.ingest.gate`) put the accepted data back when a fatal check fails.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flows.ingest.quarantine import QuarantineRow
 from flows.ingest.spec import TableSpec
 
 INCOMING_PREFIX = "_incoming_"
+PREVIOUS_PREFIX = "_previous_"  # the last accepted version of a table, until the gate decides
 
 
 def ident(name: str) -> str:
@@ -98,8 +100,27 @@ def drop_leftovers(cur: duckdb.DuckDBPyConnection, schema: str) -> None:
 
 
 def apply_staged(cur: duckdb.DuckDBPyConnection, staged: Staged) -> int:
-    """Replace ``schema.<table>`` by the incoming table; return the rows it holds."""
-    target = f"{ident(staged.schema)}.{ident(staged.table.name)}"
-    cur.execute(f"drop table if exists {target}")
+    """Replace ``schema.<table>`` by the incoming table; return the rows it holds.
+
+    The replaced table is kept as ``_previous_<table>`` unless such a copy already exists: then
+    the table in place was never accepted by the gate (its run died first), and the older,
+    accepted copy is the one to keep.
+    """
+    schema, name = staged.schema, staged.table.name
+    target = f"{ident(schema)}.{ident(name)}"
+    previous = PREVIOUS_PREFIX + name
+    if _exists(cur, schema, previous):
+        cur.execute(f"drop table if exists {target}")
+    elif _exists(cur, schema, name):
+        cur.execute(f"alter table {target} rename to {ident(previous)}")
     cur.execute(f"alter table {staged.qualified} rename to {ident(staged.table.name)}")
     return int(cur.execute(f"select count(*) from {target}").fetchone()[0])
+
+
+def _exists(cur: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        cur.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )

@@ -1,8 +1,9 @@
 """Entry points of the data-quality stage: validate every center, record, report.
 
-`run_quality_checks` is what the flow calls after `dbt build`; `check_raw_center` validates one
-center's raw layer only, so that the flow can block a center before dbt when a fatal raw check
-fails.
+The flow calls `check_raw_layer` right after loading (before `dbt build`): a center whose
+fatal raw check fails is put back to its previous raw data (`flows.ingest.gate`), so its new data
+never reaches the marts. `run_quality_checks` then validates the harmonized layer after
+`dbt build`, reuses those raw results, records everything and writes the reports.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class QualityResult:
     n_errors: int = 0
     data_docs: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    results: list[CheckResult] = field(default_factory=list, repr=False)
 
     def summary_text(self) -> str:
         blocked = ", ".join(sorted(self.fatal_centers)) or "none"
@@ -50,6 +52,65 @@ class QualityResult:
             f"{self.n_checks} checks, {self.n_failed} failed, {self.n_errors} errors; "
             f"blocked centers: {blocked}"
         )
+
+
+@dataclass
+class RawChecks:
+    """Raw-layer results of the centers checked before `dbt build`, with their GX sessions.
+
+    The sessions go on to validate the harmonized layer, so that each center's Data Docs
+    site holds both layers.
+    """
+
+    results: dict[str, list[CheckResult]]
+    sessions: dict[str, GxSession]
+    seconds: float = 0.0
+
+    @property
+    def fatal_centers(self) -> dict[str, list[str]]:
+        """Center -> reasons, for the centers a fatal raw check blocks."""
+        return fatal_reasons([r for found in self.results.values() for r in found])
+
+
+def check_raw_layer(
+    build_db: Path,
+    run_id: str,
+    out_dir: Path,
+    *,
+    checks_file: Path = DEFAULT_CHECKS_FILE,
+    spec_dir: Path = settings.CENTER_SPECS_DIR,
+) -> RawChecks:
+    """Validate the raw layer of every center present (the gate before `dbt build`).
+
+    Parameters
+    ----------
+    out_dir
+        The run's quality folder: each center's Data Docs site goes to
+        ``out_dir/data_docs/<center_id>/`` (as with `run_quality_checks`).
+    """
+    started = time.perf_counter()
+    config = load_checks(checks_file)
+    specs = load_center_specs(spec_dir)
+    limit = int(config.settings["violations_stored_per_check"])
+    con = duckdb.connect(str(build_db))
+    try:
+        catalog = read_catalog(con)
+        results, sessions = {}, {}
+        for center_id in centers_present(con, run_id, specs):
+            docs_dir = out_dir / "data_docs" / center_id
+            session = sessions[center_id] = GxSession(center_id, run_id, docs_dir, limit)
+            results[center_id] = check_raw_center(
+                con,
+                center_id,
+                run_id,
+                config=config,
+                spec=specs[center_id],
+                session=session,
+                catalog=catalog,
+            )
+    finally:
+        con.close()
+    return RawChecks(results, sessions, time.perf_counter() - started)
 
 
 def load_center_specs(spec_dir: Path = settings.CENTER_SPECS_DIR) -> dict:
@@ -140,6 +201,7 @@ def run_quality_checks(
     spec_dir: Path = settings.CENTER_SPECS_DIR,
     centers: list[str] | None = None,
     data_docs: bool | list[str] = True,
+    raw: RawChecks | None = None,
 ) -> QualityResult:
     """Run every check for every center present, record the results and write the reports.
 
@@ -155,6 +217,9 @@ def run_quality_checks(
     data_docs
         Build the Great Expectations Data Docs (a few seconds per center): all centers, none,
         or the centers listed.
+    raw
+        Raw-layer results already computed by `check_raw_layer` in this run: reused for
+        those centers (with their GX sessions) instead of checking the raw layer again.
     """
     from impresarc.quality.report import write_reports
 
@@ -169,7 +234,7 @@ def run_quality_checks(
         chosen = [c for c in present if centers is None or c in centers]
         with_docs = chosen if data_docs is True else [c for c in chosen if c in (data_docs or [])]
         results, sessions = _validate_centers(
-            con, run_id, chosen, config, specs, out_dir / "data_docs", with_docs, timings
+            con, run_id, chosen, config, specs, out_dir / "data_docs", with_docs, timings, raw
         )
         write_results(con, results, int(config.settings["violations_stored_per_check"]))
         clock = time.perf_counter()
@@ -191,28 +256,34 @@ def run_quality_checks(
         n_errors=sum(r.status == "error" for r in results),
         data_docs={c: p for c, p in docs.items() if p is not None},
         seconds=timings,
+        results=results,
     )
 
 
-def _validate_centers(con, run_id, centers, config, specs, docs_root, with_docs, timings):
+def _validate_centers(con, run_id, centers, config, specs, docs_root, with_docs, timings, raw):
     """Both layers of each center, with one GX session (one Data Docs site) per center."""
     results: list[CheckResult] = []
     sessions: dict[str, GxSession] = {}
     catalog = read_catalog(con)
     for center_id in centers:
         clock = time.perf_counter()
-        docs_dir = docs_root / center_id if center_id in with_docs else None
-        limit = int(config.settings["violations_stored_per_check"])
-        session = sessions[center_id] = GxSession(center_id, run_id, docs_dir, limit)
-        results += check_raw_center(
-            con,
-            center_id,
-            run_id,
-            config=config,
-            spec=specs[center_id],
-            session=session,
-            catalog=catalog,
-        )
+        if raw is not None and center_id in raw.results:
+            # its session already holds the raw suites (and builds its Data Docs site)
+            session = sessions[center_id] = raw.sessions[center_id]
+            results += raw.results[center_id]
+        else:
+            docs_dir = docs_root / center_id if center_id in with_docs else None
+            limit = int(config.settings["violations_stored_per_check"])
+            session = sessions[center_id] = GxSession(center_id, run_id, docs_dir, limit)
+            results += check_raw_center(
+                con,
+                center_id,
+                run_id,
+                config=config,
+                spec=specs[center_id],
+                session=session,
+                catalog=catalog,
+            )
         results += check_harmonized_center(
             con, center_id, run_id, config=config, session=session, catalog=catalog
         )

@@ -123,6 +123,10 @@ def simulate_cohort(rng: np.random.Generator, sizes: dict[str, int]) -> pd.DataF
     start = rng.integers(first, last + 1, size=n)
     age_years = np.clip(rng.normal(p.AGE_MEAN, p.AGE_SD, n), p.AGE_MIN, p.AGE_MAX)
     birth = start - np.round(age_years * 365.25).astype(int) - rng.integers(0, 365, n)
+    # AGE_MIN in days can fall one day short of the birthday (18 years may hold 5 leap days):
+    # at ICI start every patient is an adult by the calendar
+    adult_on = pd.to_datetime(start, unit="D") - pd.DateOffset(years=int(p.AGE_MIN))
+    birth = np.minimum(birth, adult_on.values.astype("datetime64[D]").astype(np.int64))
     extra = rng.lognormal(np.log(p.DIAGNOSIS_MEDIAN_EXTRA_DAYS), p.DIAGNOSIS_SIGMA, n)
     diagnosis = start - p.DIAGNOSIS_MIN_DAYS - np.round(extra).astype(int)
     # A sarcoma diagnosed before the 16th birthday would be paediatric: keep adults.
