@@ -238,7 +238,7 @@ def run_quality_checks(
         )
         write_results(con, results, int(config.settings["violations_stored_per_check"]))
         clock = time.perf_counter()
-        docs = {center: session.build_docs() for center, session in sessions.items()}
+        docs = {center: _offline(session.build_docs()) for center, session in sessions.items()}
         timings["data docs"] = time.perf_counter() - clock
         clock = time.perf_counter()
         pages = write_reports(con, run_id, results, config, specs, out_dir, docs)
@@ -258,6 +258,12 @@ def run_quality_checks(
         seconds=timings,
         results=results,
     )
+
+
+def _offline(index: Path | None) -> Path | None:
+    from impresarc.quality.docs_offline import make_offline
+
+    return make_offline(index) if index is not None and index.exists() else index
 
 
 def _validate_centers(con, run_id, centers, config, specs, docs_root, with_docs, timings, raw):
