@@ -81,8 +81,12 @@ def reuse_quality_task(build_db: Path, run_id: str, out_dir: Path, previous):
 def _quiet_gx() -> None:
     import logging
 
+    import great_expectations  # noqa: F401 - its import sets some of its loggers to INFO
+
     # GX logs every temporary Data Docs folder at INFO: noise on the run's terminal
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 @task(cache_policy=NO_CACHE)
