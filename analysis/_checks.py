@@ -20,6 +20,7 @@ __all__ = [
     "as_binary",
     "as_duration",
     "as_event",
+    "group_codes",
     "group_labels",
     "is_boolean_like",
     "require_columns",
@@ -150,19 +151,45 @@ def as_duration(series: pd.Series, name: str) -> np.ndarray:
     return numeric.to_numpy()
 
 
+def _label(value: object) -> str:
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _row_labels(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Label names and each row's index into them (names may repeat; the last is missing)."""
+    if is_boolean_like(series):
+        flags = series.astype("boolean")
+        codes = np.where(flags.fillna(False).to_numpy(dtype=bool), 0, 1)
+        codes[(flags.isna() | series.isna()).to_numpy()] = 2
+        return np.array(["yes", "no", MISSING_LABEL], dtype=object), codes
+    # label each distinct value once (not each row): codes -1 (nulls) pick the last entry
+    codes, uniques = pd.factorize(series.astype(object))
+    return np.array([_label(v) for v in uniques] + [MISSING_LABEL], dtype=object), codes
+
+
 def group_labels(series: pd.Series) -> pd.Series:
     """Turn a grouping column into readable string labels.
 
     Booleans become ``"yes"``/``"no"``, integral floats lose their ``.0`` and nulls become
     :data:`MISSING_LABEL`, so that every row belongs to exactly one group.
     """
-    if is_boolean_like(series):
-        mapped = series.astype("boolean").map({True: "yes", False: "no"})
-        return mapped.astype(object).where(series.notna(), MISSING_LABEL)
+    names, codes = _row_labels(series)
+    return pd.Series(names[codes], index=series.index, name=series.name, dtype=object)
 
-    def label(value: object) -> str:
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
-            return str(int(value))
-        return str(value)
 
-    return series.astype(object).map(lambda v: MISSING_LABEL if pd.isna(v) else label(v))
+def group_codes(series: pd.Series) -> tuple[list[str], np.ndarray]:
+    """Sorted distinct :func:`group_labels` of ``series`` and each row's position in them.
+
+    Lets callers count or split by group with integer arrays instead of building and
+    comparing the labels row by row for every group.
+    """
+    names, codes = _row_labels(series)
+    name_codes, distinct = pd.factorize(names)  # values sharing a label share a group
+    rows = name_codes[codes]
+    present = np.bincount(rows, minlength=len(distinct)) > 0
+    order = [i for i in np.argsort(np.asarray(distinct, dtype=str), kind="stable") if present[i]]
+    rank = np.full(len(distinct), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return [str(distinct[i]) for i in order], rank[rows]

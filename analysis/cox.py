@@ -1,13 +1,16 @@
 """Cox proportional-hazards models (lifelines ``CoxPHFitter``; ties handled by Efron's method).
 
+Fitted with :class:`analysis.fast_cox.FastCoxPHFitter` (lifelines' loops vectorised).
+
 Each model is a complete-case analysis; the number of rows lost to missing covariates is
 returned with the estimates. Models that cannot be estimated (a covariate without variation,
 a level without events, non-convergence) yield NaN rows whose ``note`` says why and how to
 fix it, instead of raising, so that a whole batch of univariable models still completes.
 
-The proportional-hazards assumption is checked per term with lifelines'
-``proportional_hazard_test`` on scaled Schoenfeld residuals, using the Kaplan–Meier time
-transform (the default of R's ``cox.zph``).
+The proportional-hazards assumption is checked per term on scaled Schoenfeld residuals with
+:func:`analysis.ph_test.proportional_hazard_test` (a vectorised equivalent of lifelines'
+function of the same name), using the Kaplan–Meier time transform (the default of R's
+``cox.zph``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from analysis.design import (
     placeholder_rows,
     term_labels,
 )
+from analysis.ph_test import proportional_hazard_test
 
 __all__ = [
     "COX_COLUMNS",
@@ -83,7 +87,7 @@ class CoxFit:
     concordance : float
         Harrell's C of the fitted model (NaN if not estimated).
     fitter : lifelines.CoxPHFitter or None
-        The fitted lifelines model, for further inspection.
+        The fitted lifelines model (a :class:`~analysis.fast_cox.FastCoxPHFitter`).
     """
 
     table: pd.DataFrame
@@ -108,15 +112,13 @@ def _outcome_rows(df: pd.DataFrame, duration_col: str, event_col: str) -> pd.Dat
 
 
 def _ph_pvalues(fitter, data: pd.DataFrame, time_transform: str) -> dict[str, float]:
-    from lifelines.statistics import proportional_hazard_test
-
+    """Per-term p-values of the Schoenfeld test; ``{}`` (NaN p-values) if it cannot be run."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
             result = proportional_hazard_test(fitter, data, time_transform=time_transform)
     except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
         return {}
-    return {str(name): float(p) for name, p in result.summary["p"].items()}
+    return {str(name): float(p) for name, p in result["p"].items()}
 
 
 def _first_sentence(message: str) -> str:
@@ -196,29 +198,33 @@ def fit_cox(
     AnalysisInputError
         If a column is missing, the event column is not 0/1, or a reference level is unknown.
     """
-    from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError, ConvergenceWarning
     from scipy.linalg import LinAlgWarning
 
+    from analysis.fast_cox import FastCoxPHFitter  # lazy: lifelines is slow to import
+
     require_columns(df, [duration_col, event_col, *covariates], context="fit_cox")
-    df = df.reset_index(drop=True)  # rows are aligned by index below
+    used = list(dict.fromkeys([duration_col, event_col, *covariates]))
+    df = df[used].reset_index(drop=True)  # rows are aligned by index below
     rows = _outcome_rows(df, duration_col, event_col)
     design: Design | None = None
     try:
         design = build_design(rows, covariates, reference_levels)
         data = design.matrix.copy()
         data.columns = [f"x{i}" for i in range(data.shape[1])]  # lifelines-safe names
-        data["_duration"] = rows.loc[data.index, "_duration"]
-        data["_event"] = rows.loc[data.index, "_event"]
+        outcome = rows[["_duration", "_event"]]  # data.index: rows.index less missing ones
+        outcome = outcome.loc[data.index] if len(data) < len(rows) else outcome
+        data["_duration"], data["_event"] = outcome["_duration"], outcome["_event"]
         n, events = len(data), int(data["_event"].sum())
         if events == 0:
             raise ModelNotEstimable("no events among the analysed patients")
         problem = empty_level_problem(design, data["_event"], both_sides=False)
         if problem:
             raise ModelNotEstimable(problem)
+        data = data.reset_index(drop=True)  # positions: the PH test reuses lifelines' sort
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # record, do not print or raise; reported as notes
-            fitter = CoxPHFitter(alpha=alpha).fit(data, "_duration", "_event")
+            fitter = FastCoxPHFitter(alpha=alpha).fit(data, "_duration", "_event")
     except ModelNotEstimable as exc:
         return _unestimable(rows, covariates, design, str(exc), model_label)
     except (ConvergenceError, np.linalg.LinAlgError) as exc:
@@ -278,17 +284,10 @@ def univariable_cox(
     Each model uses every patient with that factor known, so ``n`` and ``n_missing`` differ
     between factors. See :func:`fit_cox` for the parameters and columns.
     """
+    options = {"reference_levels": reference_levels, "alpha": alpha}
+    options["ph_time_transform"] = ph_time_transform
     tables = [
-        fit_cox(
-            df,
-            duration_col,
-            event_col,
-            [factor],
-            reference_levels=reference_levels,
-            alpha=alpha,
-            ph_time_transform=ph_time_transform,
-            model_label="univariable",
-        ).table
+        fit_cox(df, duration_col, event_col, [factor], model_label="univariable", **options).table
         for factor in factors
     ]
     return pd.concat(tables, ignore_index=True)
@@ -305,13 +304,8 @@ def multivariable_cox(
     ph_time_transform: str = "km",
 ) -> pd.DataFrame:
     """One Cox model with all ``covariates`` (``model == "multivariable"``); see :func:`fit_cox`."""
+    options = {"reference_levels": reference_levels, "alpha": alpha}
+    options["ph_time_transform"] = ph_time_transform
     return fit_cox(
-        df,
-        duration_col,
-        event_col,
-        covariates,
-        reference_levels=reference_levels,
-        alpha=alpha,
-        ph_time_transform=ph_time_transform,
-        model_label="multivariable",
+        df, duration_col, event_col, covariates, model_label="multivariable", **options
     ).table

@@ -89,10 +89,10 @@ class Design:
     def variable_levels(self, variable: str) -> pd.Series:
         """Return the level label of ``variable`` for every kept row."""
         terms = [t for t in self.terms if t.variable == variable]
-        labels = pd.Series(terms[0].reference, index=self.matrix.index, dtype=object)
+        labels = np.full(len(self.matrix), terms[0].reference, dtype=object)
         for term in terms:
-            labels[self.matrix[term.name] == 1.0] = term.level
-        return labels
+            labels[self.matrix[term.name].to_numpy() == 1.0] = term.level
+        return pd.Series(labels, index=self.matrix.index, dtype=object)
 
 
 def covariate_kind(series: pd.Series) -> str:
@@ -106,9 +106,10 @@ def covariate_kind(series: pd.Series) -> str:
 
 def _categorical_terms(
     series: pd.Series, variable: str, reference: str | None
-) -> tuple[list[Term], pd.DataFrame]:
+) -> tuple[list[Term], pd.DataFrame, pd.Series]:
     values = series.astype(str)
-    levels = sorted(values.unique())
+    codes, distinct = pd.factorize(values)  # integer codes: no string comparison per level
+    levels = sorted(distinct)
     if len(levels) < 2:
         raise ModelNotEstimable(
             f"covariate {variable!r} does not vary among the {len(values)} complete rows "
@@ -127,8 +128,10 @@ def _categorical_terms(
     for level in (lvl for lvl in levels if lvl != reference):
         name = f"{variable}[{level}]"
         terms.append(Term(name, variable, level, reference, "categorical"))
-        columns[name] = (values == level).astype(float)
-    return terms, pd.DataFrame(columns, index=series.index)
+        columns[name] = (codes == distinct.get_loc(level)).astype(float)
+    # rows per level as values.value_counts() orders them (by count, ties as they appear)
+    counts = pd.Series(np.bincount(codes), index=distinct.rename(values.name), name="count")
+    return terms, pd.DataFrame(columns, index=series.index), counts.sort_values(ascending=False)
 
 
 def build_design(
@@ -178,16 +181,17 @@ def build_design(
             values = as_binary(series, variable, what="covariate")
             new_terms = [Term(variable, variable, "yes", "no", "binary")]
             block = pd.DataFrame({variable: values}, index=kept.index)
-            labels = pd.Series(np.where(values == 1.0, "yes", "no"), index=kept.index)
+            # counted on the floats (fast), then labelled: yes = 1.0, no = 0.0
+            counts = pd.Series(values).value_counts()
+            level_counts[variable] = counts.rename(index={1.0: "yes", 0.0: "no"})
         elif kind == "categorical":
-            new_terms, block = _categorical_terms(series, variable, reference_levels.get(variable))
-            labels = series.astype(str)
+            reference = reference_levels.get(variable)
+            new_terms, block, level_counts[variable] = _categorical_terms(
+                series, variable, reference
+            )
         else:
             new_terms = [Term(variable, variable, "", "", "continuous")]
             block = pd.DataFrame({variable: series.astype(float)}, index=kept.index)
-            labels = None
-        if labels is not None:
-            level_counts[variable] = labels.value_counts()
         if block.shape[1] == 0 or any(block[c].nunique() < 2 for c in block.columns):
             raise ModelNotEstimable(
                 f"covariate {variable!r} does not vary among the {len(kept)} complete rows "
@@ -217,10 +221,16 @@ def empty_level_problem(design: Design, outcome: pd.Series, *, both_sides: bool)
     str or None
         A message naming the variable and level and suggesting a fix, or None.
     """
+    y = outcome.reindex(design.matrix.index).to_numpy(dtype=float)
     for variable in design.level_counts:
-        labels = design.variable_levels(variable)
+        # events per level from the 0/1 dummy columns (the reference level: the rest)
+        terms = [t for t in design.terms if t.variable == variable]
+        positives_by_level = {
+            t.level: int(y[design.matrix[t.name].to_numpy() == 1.0].sum()) for t in terms
+        }
+        positives_by_level[terms[0].reference] = int(y.sum()) - sum(positives_by_level.values())
         for level, count in design.level_counts[variable].items():
-            positives = int(outcome[labels == level].sum())
+            positives = positives_by_level[level]
             if positives == 0 or (both_sides and positives == count):
                 what = "no" if positives == 0 else "only"
                 return (

@@ -40,6 +40,8 @@ LOGISTIC_COLUMNS = [
 
 # Beyond this |log-odds| the fit has almost surely run off to infinity (separation).
 _DIVERGENT_COEF = 15.0
+# Above this many distinct covariate patterns, no Newton start values are computed.
+_MAX_PATTERNS = 20_000
 
 
 @dataclass
@@ -53,16 +55,58 @@ class LogisticFit:
     n_missing: int
 
 
-def _fit(y: pd.Series, design: Design, alpha: float):
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
+def _start_params(y: np.ndarray, exog: np.ndarray) -> np.ndarray | None:
+    """Maximum-likelihood estimate by Newton's method on the distinct covariate patterns.
 
-    exog = sm.add_constant(design.matrix, has_constant="add")
+    Covariates are mostly dummies, so 10^5 rows collapse to a few hundred binomial
+    patterns; statsmodels then confirms the optimum in one Newton step instead of ~7 passes
+    over every row (same estimate to rounding). None when there are many patterns or
+    Newton's method does not converge (e.g. separation): statsmodels then starts from 0.
+    """
+    codes, size = np.zeros(len(y), dtype=np.int64), 1
+    for column in exog.T:
+        position, distinct = pd.factorize(column)
+        size *= len(distinct)
+        if size > 2**40:
+            return None
+        codes = codes * len(distinct) + position
+    pattern, distinct = pd.factorize(codes)
+    if len(distinct) > _MAX_PATTERNS:
+        return None
+    first = np.zeros(len(distinct), dtype=int)
+    first[pattern[::-1]] = np.arange(len(y))[::-1]
+    x = exog[first]
+    n, successes = np.bincount(pattern).astype(float), np.bincount(pattern, weights=y)
+    beta = np.zeros(x.shape[1])
+    with np.errstate(all="ignore"):
+        for _ in range(50):
+            p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+            hessian = (x * (n * p * (1.0 - p))[:, None]).T @ x
+            try:
+                step = np.linalg.solve(hessian, x.T @ (successes - n * p))
+            except np.linalg.LinAlgError:
+                return None
+            beta = beta + step
+            if not np.isfinite(beta).all():
+                return None
+            if np.abs(step).max() < 1e-10:
+                return beta
+    return None
+
+
+def _fit(y: pd.Series, design: Design, alpha: float):
+    # the modules themselves: statsmodels.api also imports time series, graphics, … (~1 s)
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
+    from statsmodels.tools.tools import add_constant
+
+    exog = add_constant(design.matrix, has_constant="add")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence is checked explicitly below
             warnings.simplefilter("error", PerfectSeparationWarning)
-            result = sm.Logit(y, exog).fit(disp=0, maxiter=200)
+            start = _start_params(y.to_numpy(dtype=float), exog.to_numpy(dtype=float))
+            result = Logit(y, exog).fit(disp=0, maxiter=200, start_params=start)
     except (PerfectSeparationError, PerfectSeparationWarning) as exc:
         raise ModelNotEstimable(
             f"perfect separation ({exc}); merge sparse levels or drop the covariate"
@@ -119,7 +163,8 @@ def fit_logistic(
         If a column is missing, the outcome is not 0/1, or a reference level is unknown.
     """
     require_columns(df, [outcome_col, *covariates], context="fit_logistic")
-    df = df.reset_index(drop=True)  # rows are aligned by index below
+    used = list(dict.fromkeys([outcome_col, *covariates]))
+    df = df[used].reset_index(drop=True)  # rows are aligned by index below
     outcome = pd.Series(as_binary(df[outcome_col], outcome_col, what="outcome column"), df.index)
     rows = df.loc[outcome.notna()]
     outcome = outcome[outcome.notna()]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis._checks import AnalysisInputError, group_labels, require_columns
+from analysis._checks import AnalysisInputError, group_codes, require_columns
 
 __all__ = [
     "BOR_CATEGORIES",
@@ -76,8 +76,10 @@ def proportion_summary(x: int, n: int, alpha: float = 0.05) -> dict[str, float]:
 
 
 def _normalised_bor(df: pd.DataFrame, bor_col: str) -> pd.Series:
-    codes = df[bor_col].astype(object).where(df[bor_col].notna(), "MISSING")
-    codes = codes.map(lambda v: str(v).strip().upper())
+    raw = df[bor_col].astype(object).where(df[bor_col].notna(), "MISSING")
+    positions, distinct = pd.factorize(raw)  # normalise each distinct code once
+    normalised = np.array([str(v).strip().upper() for v in distinct], dtype=object)
+    codes = pd.Series(normalised[positions], index=df.index, name=bor_col, dtype=object)
     unknown = sorted(set(codes) - set(BOR_CATEGORIES))
     if unknown:
         raise AnalysisInputError(
@@ -88,9 +90,10 @@ def _normalised_bor(df: pd.DataFrame, bor_col: str) -> pd.Series:
 
 
 def _group_iter(df: pd.DataFrame, group_vars: Sequence[str]):
-    yield "overall", pd.Series("overall", index=df.index)
+    """Yield ``(group_var, sorted group values, each row's position in them)``."""
+    yield "overall", ["overall"] if len(df) else [], np.zeros(len(df), dtype=int)
     for group_var in group_vars:
-        yield group_var, group_labels(df[group_var])
+        yield group_var, *group_codes(df[group_var])
 
 
 def response_rates(
@@ -130,16 +133,16 @@ def response_rates(
     metrics = dict(RESPONSE_DEFINITIONS if metrics is None else metrics)
     require_columns(df, [*bor_variants.values(), *group_vars], context="response_rates")
     rows = []
+    groupings = list(_group_iter(df, group_vars))
     for variant, bor_col in bor_variants.items():
         codes = _normalised_bor(df, bor_col)
         for metric, success_codes in metrics.items():
-            success = codes.isin(success_codes)
-            for group_var, labels in _group_iter(df, group_vars):
-                for group_value in sorted(labels.unique()):
-                    in_group = labels == group_value
-                    summary = proportion_summary(
-                        int(success[in_group].sum()), int(in_group.sum()), alpha
-                    )
+            success = codes.isin(success_codes).to_numpy(dtype=float)
+            for group_var, values, position in groupings:
+                sizes = np.bincount(position, minlength=len(values))
+                successes = np.bincount(position, weights=success, minlength=len(values))
+                for i, group_value in enumerate(values):
+                    summary = proportion_summary(int(successes[i]), int(sizes[i]), alpha)
                     rows.append(
                         {
                             "metric": metric,
@@ -178,14 +181,18 @@ def bor_distribution(
     bor_variants = dict(DEFAULT_BOR_VARIANTS if bor_variants is None else bor_variants)
     require_columns(df, [*bor_variants.values(), *group_vars], context="bor_distribution")
     rows = []
+    groupings = list(_group_iter(df, group_vars))
+    n_codes = len(BOR_CATEGORIES)
     for variant, bor_col in bor_variants.items():
         codes = _normalised_bor(df, bor_col)
-        for group_var, labels in _group_iter(df, group_vars):
-            for group_value in sorted(labels.unique()):
-                in_group = codes[labels == group_value]
-                counts = in_group.value_counts()
-                for code in BOR_CATEGORIES:
-                    n = int(counts.get(code, 0))
+        code_index = pd.Index(BOR_CATEGORIES).get_indexer(codes)  # all known (checked)
+        for group_var, values, position in groupings:
+            cells = np.bincount(position * n_codes + code_index, minlength=len(values) * n_codes)
+            counts = cells.reshape(len(values), n_codes)
+            for i, group_value in enumerate(values):
+                total = int(counts[i].sum())
+                for j, code in enumerate(BOR_CATEGORIES):
+                    n = int(counts[i, j])
                     rows.append(
                         {
                             "bor_variant": variant,
@@ -193,8 +200,8 @@ def bor_distribution(
                             "group_value": group_value,
                             "bor": code,
                             "n": n,
-                            "total": len(in_group),
-                            "pct": 100.0 * n / len(in_group) if len(in_group) else np.nan,
+                            "total": total,
+                            "pct": 100.0 * n / total if total else np.nan,
                         }
                     )
     return pd.DataFrame(rows)

@@ -24,7 +24,7 @@ from analysis._checks import (
     MISSING_LABEL,
     as_duration,
     as_event,
-    group_labels,
+    group_codes,
     require_columns,
 )
 from analysis.km_quantile import survival_quantile
@@ -51,10 +51,11 @@ def rate_column(time: float) -> str:
     return f"s{time:g}".replace(".", "_")
 
 
-def _positional(df: pd.DataFrame) -> pd.DataFrame:
-    """Validate the input type and give it a unique 0..n-1 index (rows are aligned by index)."""
-    require_columns(df, [])
-    return df.reset_index(drop=True)
+def _positional(df: pd.DataFrame, columns: Sequence[str | None], context: str) -> pd.DataFrame:
+    """Check and keep ``columns`` (None skipped), indexed 0..n-1 (rows are aligned by index)."""
+    columns = list(dict.fromkeys(c for c in columns if c is not None))
+    require_columns(df, columns, context=context)
+    return df[columns].reset_index(drop=True)
 
 
 def _clean(df: pd.DataFrame, duration_col: str, event_col: str) -> pd.DataFrame:
@@ -130,9 +131,9 @@ def _groups(df: pd.DataFrame, data: pd.DataFrame, group_col: str | None):
         yield "overall", "overall", data
         return
     require_columns(df, [group_col], context="survival")
-    labels = group_labels(df.loc[data.index, group_col])
-    for value in sorted(labels.unique()):
-        yield group_col, value, data[labels == value]
+    values, codes = group_codes(df.loc[data.index, group_col])
+    for i, value in enumerate(values):
+        yield group_col, value, data[codes == i]
 
 
 def km_tables(
@@ -148,7 +149,7 @@ def km_tables(
 
     See :func:`km_summary` and :func:`km_curve` for the parameters and the two tables.
     """
-    df = _positional(df)
+    df = _positional(df, [duration_col, event_col, group_col], "survival")
     data = _clean(df, duration_col, event_col)
     rows, curves = [], []
     for var, value, part in _groups(df, data, group_col):
@@ -211,7 +212,7 @@ def number_at_risk(
         Columns ``group_var, group_value, time, n_at_risk``.
     """
     require_columns(df, [duration_col], context="number_at_risk")
-    df = _positional(df)
+    df = _positional(df, [duration_col, group_col], "survival")
     durations = pd.Series(as_duration(df[duration_col], duration_col), index=df.index).dropna()
     data = pd.DataFrame({"duration": durations, "event": 0.0})
     rows = []
@@ -263,24 +264,28 @@ def logrank_test(
     """
     from lifelines.statistics import multivariate_logrank_test
 
-    df = _positional(df)
+    require_columns(df, [duration_col, event_col], context="survival")
+    df = _positional(df, [duration_col, event_col, group_col], "logrank_test")
     data = _clean(df, duration_col, event_col)
-    require_columns(df, [group_col], context="logrank_test")
-    labels = group_labels(df.loc[data.index, group_col])
-    data, labels = data[labels != MISSING_LABEL], labels[labels != MISSING_LABEL]
+    values, codes = group_codes(df.loc[data.index, group_col])  # codes in label order
+    if MISSING_LABEL in values:  # rows without a group are not tested
+        missing = values.index(MISSING_LABEL)
+        data, codes = data[codes != missing], codes[codes != missing]
+        codes, values = codes - (codes > missing), values[:missing] + values[missing + 1 :]
     result: dict[str, float | int | str] = {
         "group_var": group_col,
         "n": len(data),
-        "n_groups": labels.nunique(),
+        "n_groups": len(values),
         "statistic": np.nan,
         "df": np.nan,
         "p_value": np.nan,
         "note": "",
     }
-    if labels.nunique() < 2 or data["event"].sum() == 0:
+    if len(values) < 2 or data["event"].sum() == 0:
         result["note"] = "fewer than two groups or no events: test not computed"
         return result
-    test = multivariate_logrank_test(data["duration"], labels, data["event"].astype(bool))
+    groups = pd.Series(codes, index=data.index)  # same test as on the labels, much faster
+    test = multivariate_logrank_test(data["duration"], groups, data["event"].astype(bool))
     result.update(
         statistic=float(test.test_statistic),
         df=int(test.degrees_of_freedom),

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analysis._checks import MISSING_LABEL, group_labels, require_columns
+from analysis._checks import MISSING_LABEL, group_codes, require_columns
 
 __all__ = ["DEFAULT_TABLE1_VARIABLES", "VARIABLE_LABELS", "baseline_table", "baseline_table_wide"]
 
@@ -86,8 +86,8 @@ def _level_order(levels) -> list[str]:
     return sorted(levels, key=key)
 
 
-def _continuous_row(values: pd.Series) -> dict[str, float]:
-    numbers = pd.to_numeric(values, errors="coerce").astype(float).dropna().to_numpy()
+def _continuous_row(values: np.ndarray) -> dict[str, float]:
+    numbers = values[~np.isnan(values)]
     if numbers.size == 0:
         return {"n": 0, "median": np.nan, "q1": np.nan, "q3": np.nan, "min": np.nan, "max": np.nan}
     q1, median, q3 = np.percentile(numbers, [25, 50, 75])
@@ -132,44 +132,46 @@ def baseline_table(
     if variables is None:
         variables = {k: v for k, v in DEFAULT_TABLE1_VARIABLES.items() if k in df.columns}
     require_columns(df, list(variables) + ([group_col] if group_col else []), context="table1")
-    groups = [("overall", "overall", df)]
+    groups = [("overall", "overall", np.ones(len(df), dtype=bool))]
     if group_col:
-        labels = group_labels(df[group_col])
-        groups += [(group_col, g, df[labels == g]) for g in _level_order(labels.unique())]
+        values, codes = group_codes(df[group_col])
+        position = {value: i for i, value in enumerate(values)}
+        groups += [(group_col, g, codes == position[g]) for g in _level_order(values)]
     rows = []
     for variable, kind in variables.items():
         if kind not in ("continuous", "categorical"):
             raise ValueError(f"kind of {variable!r} must be 'continuous' or 'categorical'")
-        any_missing = bool(df[variable].isna().any())
-        levels = _level_order(group_labels(df[variable]).unique())
+        column = df[variable]
+        missing = column.isna().to_numpy()
+        any_missing = bool(missing.any())
+        if kind == "categorical":  # labelled once, then counted per group
+            labels, codes = group_codes(column)
+            levels = [lvl for lvl in _level_order(labels) if lvl != MISSING_LABEL]
+            level_code = {level: code for code, level in enumerate(labels)}
+        else:
+            numbers = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
         base = {
             "variable": variable,
             "label": VARIABLE_LABELS.get(variable, variable),
             "kind": kind,
         }
-        for group_var, group_value, part in groups:
-            where = base | {
-                "group_var": group_var,
-                "group_value": group_value,
-                "group_n": len(part),
-            }
-            n_missing = int(part[variable].isna().sum())
-            known = len(part) - n_missing
+        for group_var, group_value, in_group in groups:
+            group_n = int(in_group.sum())
+            where = base | {"group_var": group_var, "group_value": group_value, "group_n": group_n}
+            n_missing = int(missing[in_group].sum())
+            known = group_n - n_missing
             if kind == "continuous":
-                rows.append(
-                    where
-                    | {"level": "", "denominator": len(part)}
-                    | _continuous_row(part[variable])
-                )
+                summary = _continuous_row(numbers[in_group])
+                rows.append(where | {"level": "", "denominator": group_n} | summary)
             else:
-                counts = group_labels(part[variable]).value_counts()
-                for level in (lvl for lvl in levels if lvl != MISSING_LABEL):
-                    n = int(counts.get(level, 0))
+                counts = np.bincount(codes[in_group], minlength=len(labels))
+                for level in levels:
+                    n = int(counts[level_code[level]])
                     pct = 100 * n / known if known else np.nan
                     rows.append(where | {"level": level, "n": n, "denominator": known, "pct": pct})
             if any_missing:
                 rows.append(
-                    where | {"level": MISSING_LABEL, "n": n_missing, "denominator": len(part)}
+                    where | {"level": MISSING_LABEL, "n": n_missing, "denominator": group_n}
                 )
     return pd.DataFrame(rows).reindex(columns=_LONG_COLUMNS)
 
