@@ -94,14 +94,23 @@ def bench_size(n: int, work: Path) -> dict:
             env,
         )
         detail = json.loads(summary.read_text()) if summary.exists() else {}
+        stages = detail.get("stage_seconds", {})
+        phases_file = warehouse.parent / ".build" / "dbt_target" / "impresarc_phases.json"
+        dbt_phases = (
+            json.loads(phases_file.read_text())
+            if "dbt build" in stages and phases_file.exists()
+            else {}
+        )
         runs.append(
             {
                 "label": label,
                 "wall_s": wall,
                 "peak_rss_mb": rss,
                 "exit_code": code,
-                "stage_seconds": detail.get("stage_seconds", {}),
+                "stage_seconds": stages,
+                "dbt_phases": dbt_phases,
                 "stage_peak_rss_mb": detail.get("stage_peak_rss_mb", {}),
+                "overhead_seconds": detail.get("overhead_seconds", {}),
                 "n_analysed": detail.get("n_analysed"),
             }
         )
@@ -130,6 +139,49 @@ def print_table(results: list[dict]) -> None:
             for stage, secs in run["stage_seconds"].items():
                 rss = run["stage_peak_rss_mb"].get(stage, float("nan"))
                 print(f"      {stage:<10} {secs:7.1f} s  {secs / floor:6.1f}x  ≤{rss:6.0f} MiB")
+            if run.get("dbt_phases"):
+                phases = ", ".join(f"{k} {v:.1f} s" for k, v in run["dbt_phases"].items())
+                print(f"      (inside dbt build) {phases}")
+            for what, secs in run.get("overhead_seconds", {}).items():
+                print(f"      (outside stages) {what}: {secs:.1f} s")
+
+
+# Issue 8's budgets on a 2-core machine: (name, patients, what is measured, limit)
+BUDGETS = (
+    ("272 patients cold, end to end", 272, "cold_wall_s", 30.0),
+    ("272,000 patients cold, end to end", 272_000, "cold_wall_s", 300.0),
+    ("272,000 patients cold, peak memory (MiB)", 272_000, "cold_peak_rss_mb", 4096.0),
+    ("272,000 patients rerun / cold", 272_000, "rerun_share", 0.25),
+)
+GROWTH_LIMIT = 12.0
+
+
+def check_budgets(results: list[dict]) -> list[dict]:
+    """Each budget whose cohort size was run: measured value, limit and whether it is met."""
+    by_size = {res["patients"]: res for res in results}
+    checked = []
+    for name, patients, measure, limit in BUDGETS:
+        if patients not in by_size:
+            continue
+        cold, rerun = by_size[patients]["runs"]
+        value = {
+            "cold_wall_s": cold["wall_s"],
+            "cold_peak_rss_mb": cold["peak_rss_mb"],
+            "rerun_share": rerun["wall_s"] / cold["wall_s"],
+        }[measure]
+        checked.append({"budget": name, "measured": value, "limit": limit, "met": value <= limit})
+    sizes = [res["patients"] for res in results]
+    if 27_200 in sizes and 272_000 in sizes:
+        ratio = by_size[272_000]["runs"][0]["wall_s"] / by_size[27_200]["runs"][0]["wall_s"]
+        checked.append(
+            {
+                "budget": "growth 27,200 -> 272,000 (cold time ratio)",
+                "measured": ratio,
+                "limit": GROWTH_LIMIT,
+                "met": ratio <= GROWTH_LIMIT,
+            }
+        )
+    return checked
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         t_small, t_big = (r["runs"][0]["wall_s"] for r in results[-2:])
         payload["growth_ratio_last_two"] = t_big / t_small
         print(f"\ngrowth {sizes[-2]:,} → {sizes[-1]:,}: {t_big / t_small:.1f}x time")
+    payload["budgets"] = check_budgets(results)
+    print()
+    for budget in payload["budgets"]:
+        verdict = "met" if budget["met"] else "MISSED"
+        print(
+            f"budget {budget['budget']}: {budget['measured']:.2f} (≤ {budget['limit']:g}) {verdict}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2))
     print(f"\nwrote {args.out}")

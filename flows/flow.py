@@ -56,6 +56,7 @@ def _run_locked(
 ) -> RunResult:
     from flows.ingest import new_run_id
 
+    body_started = time.perf_counter()
     run_id = new_run_id()
     key = pseudonym_key()
     reports = paths.reports_dir(run_id)
@@ -100,6 +101,9 @@ def _run_locked(
         say("run", f"FAILED: {error}")
         _finish_run(db, run_id, "failed", str(error)[:2000])
         raise
+    result.overhead_seconds["between stages (hashing inputs, bookkeeping)"] = max(
+        0.0, time.perf_counter() - body_started - sum(result.stage_seconds.values())
+    )
     say("run", f"done in {sum(result.stage_seconds.values()):.1f}s")
     return result
 

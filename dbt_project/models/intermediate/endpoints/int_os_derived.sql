@@ -84,15 +84,40 @@ known_alive as (
     from adverse_events
 ),
 
-last_known_alive as (
+-- the latest dated record per patient; among records of that date the lowest source
+-- priority, then the last line (one aggregate rather than a window sorting every record:
+-- several times faster at 272,000 patients)
+latest_known_alive as (
     select
-        *,
-        row_number() over (
-            partition by patient_key
-            order by known_alive_date desc, source_priority asc, source_line desc
-        ) as recency
+        patient_key,
+        {{ latest_record(
+            fields={
+                'known_alive_date': 'known_alive_date',
+                'source_table': 'source_table',
+                'source_column': 'source_column',
+                'source_file': 'source_file',
+                'source_line': 'source_line',
+            },
+            order_by={
+                'known_alive_date': 'known_alive_date',
+                'source_rank': '-source_priority',
+                'source_line': 'coalesce(source_line, -1)',
+            },
+        ) }} as latest
     from known_alive
     where known_alive_date is not null
+    group by patient_key
+),
+
+last_known_alive as (
+    select
+        latest_known_alive.patient_key,
+        latest_known_alive.latest.known_alive_date,
+        latest_known_alive.latest.source_table,
+        latest_known_alive.latest.source_column,
+        latest_known_alive.latest.source_file,
+        latest_known_alive.latest.source_line
+    from latest_known_alive
 ),
 
 ends as (
@@ -124,9 +149,7 @@ ends as (
         end as end_date_source_line
     from index_dates
     left join last_known_alive
-        on
-            index_dates.patient_key = last_known_alive.patient_key
-            and last_known_alive.recency = 1
+        on index_dates.patient_key = last_known_alive.patient_key
     where index_dates.start_date is not null
 ),
 

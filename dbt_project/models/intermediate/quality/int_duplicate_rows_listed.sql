@@ -11,9 +11,29 @@ patients_deduplicated as (
     select * from {{ ref('int_patients_deduplicated') }}
 ),
 
+{#- Copies are rare: rows are first narrowed to the contents seen more than once (by a
+    hash of the content, macro content_hash: equal contents hash equal, a collision only adds
+    candidates), so that only those are sorted. Patients keep every row: their first copies
+    feed the conflicting duplicates below. #}
 {% for entity in entities %}
 {%- set content_columns = common_staging_columns(entity)
     | reject('in', ['_source_file', '_source_line']) | list %}
+{%- if entity != 'patients' %}
+{{ entity }}_hashed as (
+    select
+        *,
+        {{ content_hash(content_columns) }} as content_hash
+    from {{ ref('int_' ~ entity ~ '_unioned') }}
+),
+
+{{ entity }}_repeated as (
+    select content_hash
+    from {{ entity }}_hashed
+    group by content_hash
+    having count(*) > 1
+),
+{%- endif %}
+
 {{ entity }}_copies as (
     select
         center_id,
@@ -25,7 +45,12 @@ patients_deduplicated as (
             partition by {{ content_columns | join(', ') }}
             order by _source_file, _source_line
         ) as copy_rank
+    {%- if entity != 'patients' %}
+    from {{ entity }}_hashed
+    where content_hash in (select {{ entity }}_repeated.content_hash from {{ entity }}_repeated)
+    {%- else %}
     from {{ ref('int_' ~ entity ~ '_unioned') }}
+    {%- endif %}
 ),
 
 {% endfor %}

@@ -21,18 +21,42 @@ deduplicated as (
     {{ deduplicate_exact('labs', 'labs') }}
 ),
 
+-- codes are normalized once per distinct code, not per row (regular expressions are the
+-- costly part of this model at scale), then joined back on the code as written
+test_codes as (
+    select
+        codes.test_source_value,
+        case
+            when codes.normalized_code is null then null
+            else coalesce(lab_tests.test, 'unmapped')
+        end as test
+    from (
+        select distinct
+            labs.test_source_value,
+            {{ normalize_code('labs.test_source_value') }} as normalized_code
+        from labs
+    ) as codes
+    left join lab_tests
+        on codes.normalized_code = {{ normalize_code('lab_tests.source_value') }}
+),
+
+unit_codes as (
+    select distinct
+        labs.unit_source_value,
+        {{ normalize_code('labs.unit_source_value') }} as normalized_code
+    from labs
+),
+
 tested as (
     select
         deduplicated.*,
-        case
-            when {{ normalize_code('deduplicated.test_source_value') }} is null then null
-            else coalesce(lab_tests.test, 'unmapped')
-        end as test
+        test_codes.test,
+        unit_codes.normalized_code as unit_code
     from deduplicated
-    left join lab_tests
-        on
-            {{ normalize_code('deduplicated.test_source_value') }}
-            = {{ normalize_code('lab_tests.source_value') }}
+    left join test_codes
+        on deduplicated.test_source_value = test_codes.test_source_value
+    left join unit_codes
+        on deduplicated.unit_source_value = unit_codes.unit_source_value
 ),
 
 final as (
@@ -50,8 +74,11 @@ final as (
         tested.value_as_number as value_source_number,
         lab_units.factor as conversion_factor,
         tested.test not in ('unmapped') and lab_units.factor is null as is_unit_unmapped,
-        {{ normalize_code('tested.value_source_value') }} is not null
-        and tested.value_as_number is null as is_value_invalid,
+        -- (a case, so that only the rows without a number have their text normalized)
+        case
+            when tested.value_as_number is not null then false
+            else {{ normalize_code('tested.value_source_value') }} is not null
+        end as is_value_invalid,
         tested.n_identical_rows,
         tested._source_file,
         tested._source_line,
@@ -64,8 +91,7 @@ final as (
     left join lab_units
         on
             tested.test = lab_units.test
-            and {{ normalize_code('tested.unit_source_value') }}
-            = {{ normalize_code('lab_units.source_unit') }}
+            and tested.unit_code = {{ normalize_code('lab_units.source_unit') }}
 )
 
 select * from final
