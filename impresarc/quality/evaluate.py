@@ -93,25 +93,37 @@ def _from_outcome(run_id, instance, outcome: GxOutcome, frame: pd.DataFrame, lab
 
 
 def _violations(instance: CheckInstance, frame: pd.DataFrame, index: list) -> list[Violation]:
-    """The offending rows located by file, line and (harmonized layer) pseudonymised key."""
+    """The offending rows located by file, line and (harmonized layer) pseudonymised key.
+
+    A row's values are read from ``rows.values``, as `DataFrame.iterrows` reads them (same
+    objects and numpy scalars) without building a Series per row.
+    """
     if not index:
         return []
     rows = frame.loc[index]
     keys = rows["patient_key"] if "patient_key" in rows and instance.check.layer != "raw" else None
     shown = [c for c in instance.show_columns if c in rows]
+    position_of = {name: position for position, name in enumerate(rows.columns)}
+    file_at, line_at = position_of.get("_source_file"), position_of.get("_source_line")
+    key_values = None if keys is None else list(keys)
     violations = []
-    for position, (_, row) in enumerate(rows.iterrows()):
+    for position, row in enumerate(rows.values):
         value = None
         if instance.cells:  # the column only: a cell's value may be a patient id
-            value = f"column {row['column_name']}"
+            value = f"column {row[position_of['column_name']]}"
         elif shown:
-            parts = [f"{c}={_text(row[c])}" if len(shown) > 1 else _text(row[c]) for c in shown]
+            parts = [
+                f"{c}={_text(row[position_of[c]])}"
+                if len(shown) > 1
+                else _text(row[position_of[c]])
+                for c in shown
+            ]
             value = ", ".join(parts)[:MAX_SHOWN_VALUE]
         violations.append(
             Violation(
-                source_file=_optional(row.get("_source_file")),
-                source_line=_optional_int(row.get("_source_line")),
-                patient_key=None if keys is None else _optional(keys.iloc[position]),
+                source_file=_optional(None if file_at is None else row[file_at]),
+                source_line=_optional_int(None if line_at is None else row[line_at]),
+                patient_key=None if key_values is None else _optional(key_values[position]),
                 value=value,
             )
         )

@@ -34,17 +34,23 @@ def render_comparison(center_id: str, run_rows: pd.DataFrame, heatmap_check: str
     )
 
 
-def _pass_rate(rows: pd.DataFrame, center: str, category: str) -> float | None:
-    mine = rows[rows["center_id"] == center]
+def _pass_rate(mine: pd.DataFrame, category: str) -> float | None:
+    """% passed of one center's rows, in one Kahn category or "all"."""
     if category != "all":
         mine = mine[mine["category"] == category]
     return cell_counts(mine)["pct_passed"]
 
 
 def _categories(center_id: str, others: list[str], rows: pd.DataFrame) -> str:
+    by_center = {center: found for center, found in rows.groupby("center_id", sort=False)}
+    none = rows.iloc[0:0]
     body = []
     for category in (*CATEGORIES, "all"):
-        theirs = [r for c in others if (r := _pass_rate(rows, c, category)) is not None]
+        theirs = [
+            rate
+            for c in others
+            if (rate := _pass_rate(by_center.get(c, none), category)) is not None
+        ]
         spread = (
             f"{pct_text(statistics.median(theirs))} "
             f"(range {pct_text(min(theirs))} – {pct_text(max(theirs))})"
@@ -52,7 +58,11 @@ def _categories(center_id: str, others: list[str], rows: pd.DataFrame) -> str:
             else "–"
         )
         body.append(
-            [esc(category), esc(pct_text(_pass_rate(rows, center_id, category))), esc(spread)]
+            [
+                esc(category),
+                esc(pct_text(_pass_rate(by_center.get(center_id, none), category))),
+                esc(spread),
+            ]
         )
     headers = [
         "Kahn category",

@@ -133,15 +133,17 @@ def _heat_map(centers, rows: pd.DataFrame) -> str:
             variable_name(t, f) for t, f in zip(rows["table_name"], rows["field_name"], strict=True)
         ]
     )
+    first: dict[tuple[str, str], int] = {}  # (variable, center) -> position of its first row
+    for position, key in enumerate(zip(rows["variable"], rows["center_id"], strict=True)):
+        first.setdefault(key, position)
     body = []
     for variable in sorted(rows["variable"].unique()):
         cells = [f"<code>{esc(variable)}</code>"]
         for center in centers:
-            found = rows[(rows["variable"] == variable) & (rows["center_id"] == center)]
-            if found.empty:
+            if (variable, center) not in first:
                 cells.append('<span class="muted">—</span>')
                 continue
-            row = found.iloc[0]
+            row = rows.iloc[first[(variable, center)]]
             checked = None if pd.isna(row["rows_checked"]) else int(row["rows_checked"])
             missing = None if pd.isna(row["rows_violating"]) else int(row["rows_violating"])
             pct = None if pd.isna(row["pct_violating"]) else float(row["pct_violating"])
