@@ -20,32 +20,23 @@ from tests.quality_perf_support import (
     duckdb_df,
     outcomes,
     reference_violations,
-    things_database,
 )
-
-
-@pytest.fixture
-def con():
-    connection = things_database()
-    yield connection
-    connection.close()
-
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def test_fast_path_gives_the_plain_path_outcomes(con, monkeypatch):
+def test_fast_path_gives_the_plain_path_outcomes(things_con, monkeypatch):
     """Categorical frames through Arrow, validated with the shortcuts, against `.df()` frames
     validated the plain way: the same outcomes and the same listed violations."""
     from impresarc.quality.evaluate import _violations
 
-    columns = frames.read_catalog(con)["raw_t.things"]
+    columns = frames.read_catalog(things_con)["raw_t.things"]
     with monkeypatch.context() as plain:
         plain.setattr(frames, "fetch_frame", duckdb_df)
-        as_before = frames.read_frame(con, "raw_t.things", INSTANCES, columns)
+        as_before = frames.read_frame(things_con, "raw_t.things", INSTANCES, columns)
     expected = outcomes(as_before, INSTANCES, ReferenceSession)
     monkeypatch.setattr(frames, "CATEGORICAL_MIN_ROWS", 0)
-    fast = frames.read_frame(con, "raw_t.things", INSTANCES, columns)
+    fast = frames.read_frame(things_con, "raw_t.things", INSTANCES, columns)
     kinds = {c: str(fast[c].dtype) for c in fast}
     assert kinds["code"] == kinds["two_dates"] == kinds["_source_file"] == "category"
     assert kinds["text"] == kinds["mixed_date"] == "object"  # checked with a pattern
@@ -88,15 +79,15 @@ def test_suites_keep_the_expectations_add_expectation_keeps():
     assert kept == [e.meta["k"] for e in suite.expectations] == [1, 3, 4, 6, 7]
 
 
-def test_gx_shortcuts_change_no_result(con, tmp_path, monkeypatch):
+def test_gx_shortcuts_change_no_result(things_con, tmp_path, monkeypatch):
     """Validation with GX's own code paths (no memoised configurations nor row conditions)
     gives the same outcomes and the same results for the Data Docs."""
     import contextlib
 
     from impresarc.quality import gx_suite
 
-    columns = frames.read_catalog(con)["raw_t.things"]
-    frame = frames.read_frame(con, "raw_t.things", INSTANCES, columns)
+    columns = frames.read_catalog(things_con)["raw_t.things"]
+    frame = frames.read_frame(things_con, "raw_t.things", INSTANCES, columns)
     stored: list = []
     strip = gx_suite.strip_values
 

@@ -19,16 +19,7 @@ from tests.quality_perf_support import (
     instance,
     outcomes,
     reference_violations,
-    things_database,
 )
-
-
-@pytest.fixture
-def con():
-    connection = things_database()
-    yield connection
-    connection.close()
-
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -56,17 +47,21 @@ def test_violations_list_values_as_iterrows_reads_them():
     assert _violations(keyed, frame, [1])[0].value == "code=(empty), day=(empty), n=(empty)"
 
 
-def test_frames_are_converted_as_duckdb_converts_them(con, monkeypatch):
+def test_frames_are_converted_as_duckdb_converts_them(things_con, monkeypatch):
     sql = "select * from raw_t.things"
-    expected = con.execute(sql).df()
-    pd.testing.assert_frame_equal(frames.fetch_frame(con, sql), expected)
+    expected = things_con.execute(sql).df()
+    pd.testing.assert_frame_equal(frames.fetch_frame(things_con, sql), expected)
     nulls = "select * from raw_t.things where code is null"  # a null in each column
-    pd.testing.assert_frame_equal(frames.fetch_frame(con, nulls), con.execute(nulls).df())
+    pd.testing.assert_frame_equal(
+        frames.fetch_frame(things_con, nulls), things_con.execute(nulls).df()
+    )
     none = "select * from raw_t.things where false"
-    pd.testing.assert_frame_equal(frames.fetch_frame(con, none), con.execute(none).df())
+    pd.testing.assert_frame_equal(
+        frames.fetch_frame(things_con, none), things_con.execute(none).df()
+    )
     monkeypatch.setattr(frames, "CATEGORICAL_MIN_ROWS", 0)
     texts = {"code", "text", "empty"}
-    found = frames.fetch_frame(con, sql, categorical=texts)
+    found = frames.fetch_frame(things_con, sql, categorical=texts)
     for column in expected:
         if column in texts:
             assert found[column].dtype == "category"
@@ -76,17 +71,17 @@ def test_frames_are_converted_as_duckdb_converts_them(con, monkeypatch):
             pd.testing.assert_series_equal(found[column], expected[column])
 
 
-def test_cells_are_read_alike(con, monkeypatch):
+def test_cells_are_read_alike(things_con, monkeypatch):
     cells = ("code", "text", "mixed_date")
-    columns = list(frames.read_catalog(con)["raw_t.things"])
-    as_objects = frames.read_cells(con, "raw_t.things", cells, columns)
+    columns = list(frames.read_catalog(things_con)["raw_t.things"])
+    as_objects = frames.read_cells(things_con, "raw_t.things", cells, columns)
     monkeypatch.setattr(frames, "CATEGORICAL_MIN_ROWS", 0)
-    as_categories = frames.read_cells(con, "raw_t.things", cells, columns)
+    as_categories = frames.read_cells(things_con, "raw_t.things", cells, columns)
     assert as_categories["column_name"].dtype == "category"
     assert as_categories["value"].dtype == object  # checked with a pattern: kept as objects
     with monkeypatch.context() as plain:
         plain.setattr(frames, "fetch_frame", duckdb_df)
-        as_before = frames.read_cells(con, "raw_t.things", cells, columns)
+        as_before = frames.read_cells(things_con, "raw_t.things", cells, columns)
     pd.testing.assert_frame_equal(as_objects, as_before)
     pd.testing.assert_frame_equal(as_categories.astype(object), as_objects.astype(object))
     regex = dataclasses.replace(
