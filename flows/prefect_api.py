@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 _server: subprocess.Popen | None = None
@@ -89,21 +90,35 @@ def start_prefect_api() -> str | None:
     return url
 
 
-def wait_for_prefect_api(timeout: float | None = None) -> None:
-    """Block until the server started here answers /health (no-op when none was started)."""
+def wait_for_prefect_api(timeout: float | None = None, meanwhile: Sequence[str] = ()) -> None:
+    """Block until the server started here answers /health (no-op when none was started).
+
+    Parameters
+    ----------
+    timeout : float, optional
+        Seconds to wait; Prefect's own start-up timeout setting by default.
+    meanwhile : sequence of str
+        Modules the run will import later, imported in this order while the server is not
+        up yet: the process would otherwise sit idle during the wait. Stops at the first
+        module imported after the server is up.
+    """
     if _server is None:
         return
     if timeout is None:
         timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
     url = os.environ["PREFECT_API_URL"] + "/health"
     deadline = time.monotonic() + timeout
+    to_import = list(meanwhile)
     while time.monotonic() < deadline:
         if _server.poll() is not None:
             raise RuntimeError(f"Prefect API server exited with code {_server.returncode}")
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
             if response.status == 200:
                 return
-        time.sleep(0.05)
+        if to_import:
+            importlib.import_module(to_import.pop(0))
+        else:
+            time.sleep(0.05)
     raise RuntimeError(f"Prefect API server not up after {timeout:.0f}s ({url})")
 
 

@@ -29,7 +29,9 @@ def test_the_started_server_answers_and_prefect_uses_it(tmp_path):
         url = prefect_api.start_prefect_api()
         assert url and url.startswith("http://127.0.0.1:"), url
         assert "prefect" not in sys.modules
-        prefect_api.wait_for_prefect_api()
+        # the server needs seconds to boot: the wait imports what the run needs later
+        prefect_api.wait_for_prefect_api(meanwhile=["lifelines"])
+        assert "lifelines" in sys.modules
         with urllib.request.urlopen(url + "/health", timeout=5) as response:
             assert response.status == 200
         from prefect.settings import PREFECT_API_URL
