@@ -21,6 +21,9 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
+from flows.dbt_build import PHASES_FILE, dbt_target_dir
+from flows.paths import RunPaths
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20250101
 VERSIONS = (
@@ -95,7 +98,7 @@ def bench_size(n: int, work: Path) -> dict:
         )
         detail = json.loads(summary.read_text()) if summary.exists() else {}
         stages = detail.get("stage_seconds", {})
-        phases_file = warehouse.parent / ".build" / "dbt_target" / "impresarc_phases.json"
+        phases_file = dbt_target_dir(RunPaths(warehouse).build_db) / PHASES_FILE
         dbt_phases = (
             json.loads(phases_file.read_text())
             if "dbt build" in stages and phases_file.exists()

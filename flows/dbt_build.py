@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.child_process import die_with_parent
 from impresarc import settings
 
 DEMO_PSEUDONYM_KEY = "impresarc-demo-key-not-secret"
@@ -90,16 +91,6 @@ def dbt_env(build_db: Path, pseudonym_key: str) -> dict[str, str]:
     return env
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL the dbt child if the run dies, so no orphan keeps the build DB locked."""
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
 def run_dbt(
     args: list[str],
     build_db: Path,
@@ -135,7 +126,7 @@ def run_dbt(
     _reuse_parse_state(target)
     proc = subprocess.run(
         command,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
         cwd=build_db.resolve().parent,
         env=dbt_env(build_db, pseudonym_key),
         capture_output=True,

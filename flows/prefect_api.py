@@ -25,16 +25,9 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+from flows.child_process import die_with_parent
+
 _server: subprocess.Popen | None = None
-
-
-def _die_with_parent() -> None:
-    """Linux: the server dies with the run (atexit does not run on SIGKILL)."""
-    import ctypes
-    import signal
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
 
 
 def _free_port() -> int:
@@ -82,7 +75,7 @@ def start_prefect_api() -> str | None:
             "on",
         ],
         env=env,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
     atexit.register(stop_prefect_api)
     url = f"http://127.0.0.1:{port}/api"
